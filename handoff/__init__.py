@@ -1,0 +1,1 @@
+"""Neuvo handoff service: the resident chat API, conversations, tickets and the console."""

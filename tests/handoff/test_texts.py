@@ -1,0 +1,16 @@
+"""The service's own texts exist in Finnish and Swedish."""
+
+import pytest
+
+from handoff.texts import resident_text, text_keys
+
+
+@pytest.mark.parametrize("key", text_keys())
+def test_text_in_both_languages(key: str) -> None:
+    finnish, swedish = resident_text(key, "fi"), resident_text(key, "sv")
+    assert finnish and swedish and finnish != swedish
+
+
+@pytest.mark.parametrize("key", text_keys())
+def test_every_text_points_to_112(key: str) -> None:
+    assert "112" in resident_text(key, "fi") and "112" in resident_text(key, "sv")
