@@ -1,0 +1,104 @@
+"""Finnish and Swedish are equal: every response and every intent exists in both languages."""
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("fi", "sv")
+KINDS = {"answer", "question", "fallback", "handoff", "emergency"}
+MIN_EXAMPLES = 15
+
+
+def load_yaml_dir(path: Path) -> list[dict[str, Any]]:
+    return [
+        yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for file in sorted(path.glob("*.yml"))
+    ]
+
+
+def responses() -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for part in load_yaml_dir(ROOT / "bot" / "domain"):
+        merged.update(part.get("responses") or {})
+    return merged
+
+
+def domain_intents() -> set[str]:
+    return {
+        intent
+        for part in load_yaml_dir(ROOT / "bot" / "domain")
+        for intent in part.get("intents") or []
+    }
+
+
+def nlu_examples(language: str) -> dict[str, list[str]]:
+    examples: dict[str, list[str]] = {}
+    for part in load_yaml_dir(ROOT / "data" / f"nlu_{language}"):
+        for item in part.get("nlu") or []:
+            if "intent" in item:
+                lines = [
+                    line[2:].strip()
+                    for line in item["examples"].splitlines()
+                    if line.startswith("- ")
+                ]
+                examples.setdefault(item["intent"], []).extend(lines)
+    return examples
+
+
+@pytest.mark.parametrize("name", sorted(responses()))
+def test_response_has_one_variation_per_language(name: str) -> None:
+    variations = responses()[name]
+    languages = []
+    for variation in variations:
+        [condition] = variation["condition"]
+        assert condition["type"] == "slot" and condition["name"] == "language"
+        languages.append(condition["value"])
+        assert variation["text"].strip(), f"{name}: empty {condition['value']} text"
+    assert sorted(languages) == list(LANGUAGES), f"{name} has variations {languages}"
+
+
+@pytest.mark.parametrize("name", sorted(responses()))
+def test_response_kind_is_the_same_in_both_languages(name: str) -> None:
+    kinds = {
+        (variation.get("custom") or {}).get("kind", "answer") for variation in responses()[name]
+    }
+    assert len(kinds) == 1 and kinds <= KINDS, f"{name}: kinds {kinds}"
+
+
+@pytest.mark.parametrize("name", sorted(responses()))
+def test_response_buttons_match_across_languages(name: str) -> None:
+    payloads = [sorted(b["payload"] for b in v.get("buttons") or []) for v in responses()[name]]
+    assert all(p == payloads[0] for p in payloads), f"{name}: button payloads differ: {payloads}"
+
+
+def test_no_response_has_an_unfilled_placeholder() -> None:
+    for name, variations in responses().items():
+        for variation in variations:
+            assert not re.search(r"\bTODO\b|XXX|\{\{", variation["text"]), name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_domain_intent_has_examples(language: str) -> None:
+    examples = nlu_examples(language)
+    for intent in sorted(domain_intents()):
+        count = len(examples.get(intent, []))
+        assert count >= MIN_EXAMPLES, (
+            f"{intent} has {count} {language} examples, wants {MIN_EXAMPLES}"
+        )
+    assert set(examples) <= domain_intents(), (
+        f"not in the domain: {set(examples) - domain_intents()}"
+    )
+
+
+def test_no_example_is_in_two_intents() -> None:
+    owners: Counter[str] = Counter()
+    for language in LANGUAGES:
+        for intent, lines in nlu_examples(language).items():
+            owners.update({(line.lower(), intent) for line in lines})
+    texts = Counter(text for text, _intent in owners)
+    assert [text for text, count in texts.items() if count > 1] == []
