@@ -1,0 +1,53 @@
+# Neuvo: `make run` sets up and runs everything; `make test` sets up and runs every test.
+SHELL := /bin/bash
+export RASA_TELEMETRY_ENABLED := false
+
+SERVICE_PY := .venv/bin/python
+BOT := .venv-bot/bin
+# Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
+RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate lock clean
+
+run: setup  ## set up, train if needed, start all three processes, print the URL
+	$(SERVICE_PY) scripts/neuvo.py run
+
+test: setup train lint validate test-service test-actions test-bot test-e2e  ## everything CI runs
+	@echo "all Neuvo checks passed"
+
+setup:  ## create or update .venv (service) and .venv-bot (Rasa) from the lock files
+	@bash scripts/setup.sh
+
+train: setup  ## train the Rasa model if its inputs changed
+	$(SERVICE_PY) scripts/neuvo.py train
+
+migrate: setup  ## apply the database migrations (DATABASE_URL, default SQLite under var/)
+	.venv/bin/alembic upgrade head
+
+lint: setup  ## ruff and mypy on the service and the actions
+	.venv/bin/ruff check handoff actions tests scripts
+	.venv/bin/ruff format --check handoff actions tests scripts
+	.venv/bin/mypy handoff actions
+
+validate: setup  ## Rasa's own check of domain, rules and NLU data
+	$(RASA_QUIET) $(BOT)/rasa data validate --fail-on-warnings --config bot/config.yml --domain bot/domain \
+		--data bot/data data/nlu_fi data/nlu_sv
+
+test-service: setup  ## the handoff service on SQLite and PostgreSQL
+	.venv/bin/pytest tests/handoff
+
+test-actions: setup  ## the actions and the bilingual bot data, in the bot environment
+	$(BOT)/pytest -p no:cacheprovider tests/actions tests/bot
+
+test-bot: train  ## conversation regression stories through the trained model
+	$(RASA_QUIET) $(BOT)/rasa test core --e2e --model models/neuvo.tar.gz --stories tests/conversations \
+		--fail-on-prediction-errors --out var/results/core
+
+test-e2e: train  ## all three processes, through the public API
+	.venv/bin/pytest tests/e2e
+
+lock:  ## regenerate requirements/*.lock after changing requirements/*.txt
+	bash scripts/lock.sh
+
+clean:  ## remove environments, models and local data
+	rm -rf .venv .venv-bot models var
