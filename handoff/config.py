@@ -1,9 +1,10 @@
 """Service settings, read from the environment (and an optional .env file)."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["fi", "sv"]
@@ -33,11 +34,27 @@ class Settings(BaseSettings):
         description="If set, an admin API token with exactly this value exists after startup.",
     )
 
-    @field_validator("bootstrap_token")
+    actions_token: str | None = Field(
+        default=None,
+        validation_alias="HANDOFF_ACTIONS_TOKEN",
+        description="The action server's API token (role bot): it creates tickets with it.",
+    )
+    county_file: Path = Field(
+        default=Path("county/itauusimaa.yml"),
+        validation_alias="NEUVO_COUNTY_FILE",
+        description="The county configuration file (YAML).",
+    )
+
+    @field_validator("bootstrap_token", "actions_token")
     @classmethod
-    def _bootstrap_token_is_strong(cls, value: str | None) -> str | None:
+    def _token_is_strong(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = (
+            "HANDOFF_BOOTSTRAP_TOKEN"
+            if info.field_name == "bootstrap_token"
+            else "HANDOFF_ACTIONS_TOKEN"
+        )
         if value is not None and value != "" and len(value) < 16:
-            raise ValueError("HANDOFF_BOOTSTRAP_TOKEN must be at least 16 characters long")
+            raise ValueError(f"{name} must be at least 16 characters long")
         return value or None
 
 

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 from handoff.auth.tokens import bearer_token
 from handoff.bot.client import Bot
 from handoff.config import Settings
+from handoff.county.schema import CountyConfig
 from handoff.db import session_scope
 from handoff.language.detector import LanguageDetection
+from handoff.tickets.due_dates import WorkingDays
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -43,3 +45,17 @@ BotDep = Annotated[Bot, Depends(get_bot)]
 LanguagesDep = Annotated[LanguageDetection, Depends(get_languages)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 BearerTokenDep = Annotated[str | None, Depends(get_bearer_token)]
+
+
+def get_county(request: Request) -> CountyConfig:
+    county: CountyConfig = request.app.state.county
+    return county
+
+
+def get_calendar(request: Request) -> WorkingDays:
+    calendar: WorkingDays = request.app.state.calendar
+    return calendar
+
+
+CountyDep = Annotated[CountyConfig, Depends(get_county)]
+CalendarDep = Annotated[WorkingDays, Depends(get_calendar)]

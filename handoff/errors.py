@@ -33,3 +33,15 @@ def register_error_handlers(app: FastAPI) -> None:
         )
 
     app.add_exception_handler(DomainError, handle_domain_error)
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class Invalid(DomainError):
+    status_code = 422
+
+
+class Unavailable(DomainError):
+    status_code = 503

@@ -6,14 +6,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from handoff.auth.service import ensure_bootstrap_token
+from handoff.auth.service import ACTIONS_TOKEN_NAME, ensure_bootstrap_token, ensure_named_token
 from handoff.bot.client import Bot, RasaBot
 from handoff.config import Settings, get_settings
 from handoff.conversations.router import router as conversations_router
+from handoff.county.loader import load_county
 from handoff.db import make_engine, make_session_factory
 from handoff.errors import register_error_handlers
 from handoff.health.router import router as health_router
 from handoff.language.detector import LanguageDetection
+from handoff.tickets.due_dates import WorkingDays
+from handoff.tickets.router import router as tickets_router
+from handoff.triage.router import router as triage_router
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +28,8 @@ def create_app(settings: Settings | None = None, *, bot: Bot | None = None) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.county = load_county(settings.county_file)
+        app.state.calendar = WorkingDays()
         engine = make_engine(settings.database_url)
         app.state.settings = settings
         app.state.session_factory = make_session_factory(engine)
@@ -37,10 +43,14 @@ def create_app(settings: Settings | None = None, *, bot: Bot | None = None) -> F
                 timeout_seconds=settings.bot_timeout_seconds,
             )
         app.state.bot = bot or rasa_bot
-        if settings.bootstrap_token:
-            with app.state.session_factory() as db:
+        with app.state.session_factory() as db:
+            if settings.bootstrap_token:
                 ensure_bootstrap_token(db=db, token=settings.bootstrap_token)
-            logger.info("bootstrap admin token is in place")
+                logger.info("bootstrap admin token is in place")
+            if settings.actions_token:
+                ensure_named_token(
+                    db=db, name=ACTIONS_TOKEN_NAME, token=settings.actions_token, role="bot"
+                )
         yield
         if rasa_bot is not None:
             rasa_bot.close()
@@ -55,4 +65,6 @@ def create_app(settings: Settings | None = None, *, bot: Bot | None = None) -> F
     register_error_handlers(app)
     app.include_router(health_router)
     app.include_router(conversations_router)
+    app.include_router(tickets_router)
+    app.include_router(triage_router)
     return app

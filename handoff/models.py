@@ -3,4 +3,5 @@
 
 def load_all_models() -> None:
     import handoff.auth.models
-    import handoff.conversations.models  # noqa: F401
+    import handoff.conversations.models
+    import handoff.tickets.models  # noqa: F401

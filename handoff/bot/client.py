@@ -34,6 +34,8 @@ class BotUnavailable(Exception):
 class Bot(Protocol):
     def send(self, *, conversation_id: str, message: str, language: str) -> list[BotMessage]: ...
 
+    def parse(self, text: str) -> dict[str, Any]: ...
+
     def rasa_ready(self) -> bool: ...
 
     def action_server_ready(self) -> bool: ...
@@ -98,6 +100,22 @@ class RasaBot:
         if not isinstance(raw, list):
             raise BotUnavailable("Rasa answered with something other than a list of messages")
         return parse_rasa_messages(raw)
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's NLU reading of a text (intent and entities), without touching any conversation."""
+        try:
+            response = self._http.post(
+                f"{self._rasa_url}/model/parse",
+                params={"token": self._rasa_auth_token} if self._rasa_auth_token else None,
+                json={"text": text},
+            )
+            response.raise_for_status()
+            parsed = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise BotUnavailable(f"Rasa did not parse: {error.__class__.__name__}") from error
+        if not isinstance(parsed, dict):
+            raise BotUnavailable("Rasa answered the parse with something other than an object")
+        return parsed
 
     def rasa_ready(self) -> bool:
         """True when Rasa answers and has a model loaded."""

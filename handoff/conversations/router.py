@@ -19,7 +19,8 @@ from handoff.conversations.schemas import (
     TranscriptMessage,
     TurnOut,
 )
-from handoff.deps import BearerTokenDep, BotDep, LanguagesDep, SessionDep, SettingsDep
+from handoff.deps import BearerTokenDep, BotDep, CountyDep, LanguagesDep, SessionDep, SettingsDep
+from handoff.tickets.views import public_view
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["resident chat"])
 
@@ -50,6 +51,7 @@ def post_message(
     token: BearerTokenDep,
     bot: BotDep,
     languages: LanguagesDep,
+    county: CountyDep,
 ) -> TurnOut:
     """Send the resident's message (or a button's payload) and get the bot's replies."""
     conversation = service.authorised_conversation(
@@ -74,7 +76,7 @@ def post_message(
             )
             for reply in turn.messages
         ],
-        ticket=None,
+        ticket=public_view(county, turn.ticket) if turn.ticket else None,
     )
 
 

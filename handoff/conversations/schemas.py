@@ -8,6 +8,7 @@ from pydantic_core import PydanticCustomError
 
 from handoff.bot.client import MessageKind
 from handoff.conversations.phone import is_phone_number
+from handoff.tickets.public import TicketPublic
 
 Language = Literal["fi", "sv"]
 Mode = Literal["bot", "queued", "advisor"]
@@ -77,20 +78,11 @@ class BotMessageOut(BaseModel):
     buttons: list[ButtonOut] = []
 
 
-class TicketOut(BaseModel):
-    reference: str
-    service_area: str
-    municipality: str | None
-    service_task: str
-    status: str
-    due_date: str
-
-
 class TurnOut(BaseModel):
     language: Language
     mode: Mode
     messages: list[BotMessageOut]
-    ticket: TicketOut | None = None
+    ticket: TicketPublic | None = None
 
 
 class TranscriptMessage(BaseModel):

@@ -14,17 +14,20 @@ from handoff.conversations.phone import find_phone_number
 from handoff.errors import Forbidden, NotFound, Unauthorized
 from handoff.language.detector import LanguageDetection, ResidentLanguage
 from handoff.texts import resident_text
+from handoff.tickets import repository as tickets
+from handoff.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Turn:
-    """What one resident message produced."""
+    """What one resident message produced (and the ticket it created, if any)."""
 
     language: str
     mode: str
     messages: list[BotMessage] = field(default_factory=list)
+    ticket: Ticket | None = None
 
 
 def start_conversation(*, db: Session, language: str) -> tuple[Conversation, str]:
@@ -64,7 +67,7 @@ def take_message(
     current: ResidentLanguage = "sv" if conversation.language == "sv" else "fi"
     language = languages.detect(text, current=current) if text is not None else current
     conversation.language = language
-    repository.add_message(
+    received = repository.add_message(
         db=db,
         conversation=conversation,
         sender="resident",
@@ -105,7 +108,10 @@ def take_message(
             buttons=[asdict(button) for button in reply.buttons] or None,
         )
     db.commit()
-    return Turn(language=language, mode=conversation.mode, messages=replies)
+    ticket = tickets.created_in_conversation_since(
+        db=db, conversation_id=conversation.id, since=received.created_at
+    )
+    return Turn(language=language, mode=conversation.mode, messages=replies, ticket=ticket)
 
 
 def _bot_unavailable_replies(

@@ -1,0 +1,112 @@
+"""Ticket API bodies: creation by the action server, the advisor API, the status lookup."""
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from handoff.conversations.phone import is_phone_number
+from handoff.conversations.schemas import Language, TranscriptMessage
+from handoff.tickets.public import Status, TicketPublic, Urgency
+
+__all__ = ["Status", "TicketPublic", "Urgency"]
+
+Concerns = Literal["self", "close_person", "other"]
+ServiceAreaName = Literal["lanupe", "working_age", "elderly", "disability"]
+
+
+class TicketCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str | None = None
+    service_area: ServiceAreaName | None = None
+    municipality: str | None = Field(default=None, max_length=64)
+    language: Language
+    urgency: Urgency = "concern"
+    concerns: Concerns | None = None
+    age_hint: str | None = Field(default=None, max_length=32)
+    contact_phone: str
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_time: str | None = Field(default=None, max_length=200)
+    resident_words: str = Field(min_length=1, max_length=20000)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if not is_phone_number(value):
+            raise ValueError("contact_phone must be a Finnish phone number, such as 040 123 4567")
+        return re.sub(r"[ -]", "", value.strip())
+
+
+class TicketEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    from_value: str | None
+    to_value: str | None
+    reason: str | None
+    actor: str
+    created_at: datetime
+
+
+class TicketSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    reference: str
+    service_area: str | None
+    municipality: str | None
+    service_task: str
+    language: Language
+    urgency: Urgency
+    status: Status
+    created_at: datetime
+    due_date: date
+
+
+class TicketDetail(TicketSummary):
+    concerns: str | None
+    age_hint: str | None
+    contact_phone: str
+    contact_name: str | None
+    contact_time: str | None
+    resident_words: str
+    need_summary: str
+    conversation_id: str | None
+    history: list[TicketEventOut]
+    transcript: list[TranscriptMessage]
+
+
+class TicketUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    service_task: str | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class StatusLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(max_length=40)
+    phone_last4: str = Field(max_length=20)
+
+
+class StatusLookupResult(BaseModel):
+    reference: str
+    status: Status
+    due_date: date
+
+
+class TriageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class TriageOut(BaseModel):
+    language: Language
+    urgency: Urgency
+    service_area: str | None
+    municipality: str | None
+    service_task: str

@@ -1,0 +1,52 @@
+"""Triage: the bot's identification of a text and its routing, for an advisor's phone contact."""
+
+from typing import Any
+
+from handoff.bot.client import Bot
+from handoff.county.schema import CountyConfig
+from handoff.language.detector import LanguageDetection
+from handoff.routing.service import canonical_municipality, route
+from handoff.tickets.schemas import TriageOut
+
+URGENCY_OF_INTENT = {
+    "emergency": "emergency",
+    "crisis": "crisis",
+    "concern": "concern",
+    "request_human": "concern",
+}
+URGENCY_ORDER = ("none", "concern", "crisis", "emergency")
+SERVICE_AREAS = ("lanupe", "working_age", "elderly", "disability")
+
+
+def _entity(parsed: dict[str, Any], name: str) -> str | None:
+    for entity in parsed.get("entities") or []:
+        if entity.get("entity") == name and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def triage(
+    *,
+    text: str,
+    county: CountyConfig,
+    bot: Bot,
+    languages: LanguageDetection,
+    default_language: str,
+) -> TriageOut:
+    """Language, urgency, service area, municipality and the service task they route to."""
+    parsed = bot.parse(text)
+    intent = (parsed.get("intent") or {}).get("name") or ""
+    candidates = [URGENCY_OF_INTENT.get(intent, "none"), _entity(parsed, "urgency") or "none"]
+    urgency = max((c for c in candidates if c in URGENCY_ORDER), key=URGENCY_ORDER.index)
+    area = _entity(parsed, "service_area")
+    service_area = area if area in SERVICE_AREAS else None
+    municipality = canonical_municipality(county, _entity(parsed, "municipality"))
+    task = route(county, service_area=service_area, municipality=municipality)
+    language = languages.detect(text, current="sv" if default_language == "sv" else "fi")
+    return TriageOut(
+        language=language,
+        urgency=urgency,
+        service_area=service_area,
+        municipality=municipality,
+        service_task=task.id,
+    )
