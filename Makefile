@@ -7,12 +7,12 @@ BOT := .venv-bot/bin
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate lock clean
+.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate nlu-report check-county lock clean
 
 run: setup  ## set up, train if needed, start all three processes, print the URL
 	$(SERVICE_PY) scripts/neuvo.py run
 
-test: setup train lint validate test-service test-actions test-bot test-e2e  ## everything CI runs
+test: setup train lint validate test-service test-actions test-bot nlu-report test-e2e  ## everything CI runs
 	@echo "all Neuvo checks passed"
 
 setup:  ## create or update .venv (service) and .venv-bot (Rasa) from the lock files
@@ -25,8 +25,8 @@ migrate: setup  ## apply the database migrations (DATABASE_URL, default SQLite u
 	.venv/bin/alembic upgrade head
 
 lint: setup  ## ruff and mypy on the service and the actions
-	.venv/bin/ruff check handoff actions tests scripts
-	.venv/bin/ruff format --check handoff actions tests scripts
+	.venv/bin/ruff check handoff actions bot tests scripts
+	.venv/bin/ruff format --check handoff actions bot tests scripts
 	.venv/bin/mypy handoff actions
 
 validate: setup  ## Rasa's own check of domain, rules and NLU data
@@ -40,11 +40,17 @@ test-actions: setup  ## the actions and the bilingual bot data, in the bot envir
 	$(BOT)/pytest -p no:cacheprovider tests/actions tests/bot
 
 test-bot: train  ## conversation regression stories through the trained model
-	$(RASA_QUIET) $(BOT)/rasa test core --e2e --model models/neuvo.tar.gz --stories tests/conversations \
+	$(RASA_QUIET) $(BOT)/rasa test core --model models/neuvo.tar.gz --stories tests/conversations/stories \
 		--fail-on-prediction-errors --out var/results/core
 
 test-e2e: train  ## all three processes, through the public API
 	.venv/bin/pytest tests/e2e
+
+nlu-report: train  ## per-intent precision/recall on the held-out sets; fails if emergency/crisis recall < 100 %
+	$(RASA_QUIET) $(BOT)/python scripts/nlu_report.py --model models/neuvo.tar.gz
+
+check-county: setup  ## validate the county configuration (NEUVO_COUNTY_FILE)
+	.venv/bin/python -m handoff.county $(NEUVO_COUNTY_FILE)
 
 lock:  ## regenerate requirements/*.lock after changing requirements/*.txt
 	bash scripts/lock.sh

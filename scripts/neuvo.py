@@ -74,8 +74,18 @@ def settings() -> dict[str, str]:
         "ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}"
     )
     env["ACTION_SERVER_WEBHOOK_URL"] = f"{env['ACTION_SERVER_URL']}/webhook"
-    # Rasa's HTTP API token: both Rasa and the service get it from here; a fresh one each run.
+    # Rasa's HTTP API token and the action server's token for the service: both sides get them
+    # from here; fresh ones on every run unless configured.
     env["RASA_AUTH_TOKEN"] = os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+    env["HANDOFF_ACTIONS_TOKEN"] = os.environ.get("HANDOFF_ACTIONS_TOKEN") or secrets.token_urlsafe(
+        24
+    )
+    env["HANDOFF_API_URL"] = os.environ.get(
+        "HANDOFF_API_URL", f"http://127.0.0.1:{env['HANDOFF_PORT']}"
+    )
+    env["NEUVO_COUNTY_FILE"] = str(
+        (ROOT / os.environ.get("NEUVO_COUNTY_FILE", "county/itauusimaa.yml")).resolve()
+    )
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["SANIC_HOST"] = "127.0.0.1"  # the action server listens on localhost only
     return env
@@ -181,6 +191,14 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
     model = train(env)
     var_dir = Path(env["NEUVO_VAR_DIR"])
     log_dir = var_dir / "log"
+    log(f"checking the county configuration {env['NEUVO_COUNTY_FILE']} …")
+    checked = subprocess.run(
+        [str(SERVICE_BIN / "python"), "-m", "handoff.county", env["NEUVO_COUNTY_FILE"]],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    if checked.returncode != 0:
+        return 1
     log("migrating the database …")
     subprocess.run(
         [str(SERVICE_BIN / "alembic"), "upgrade", "head"],

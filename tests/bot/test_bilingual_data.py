@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ KINDS = {"answer", "question", "fallback", "handoff", "emergency"}
 MIN_EXAMPLES = 15
 
 
+@cache
 def load_yaml_dir(path: Path) -> list[dict[str, Any]]:
     return [
         yaml.safe_load(file.read_text(encoding="utf-8")) or {}
@@ -21,6 +23,7 @@ def load_yaml_dir(path: Path) -> list[dict[str, Any]]:
     ]
 
 
+@cache
 def responses() -> dict[str, list[dict[str, Any]]]:
     merged: dict[str, list[dict[str, Any]]] = {}
     for part in load_yaml_dir(ROOT / "bot" / "domain"):
@@ -28,6 +31,7 @@ def responses() -> dict[str, list[dict[str, Any]]]:
     return merged
 
 
+@cache
 def domain_intents() -> set[str]:
     return {
         intent
@@ -36,6 +40,7 @@ def domain_intents() -> set[str]:
     }
 
 
+@cache
 def nlu_examples(language: str) -> dict[str, list[str]]:
     examples: dict[str, list[str]] = {}
     for part in load_yaml_dir(ROOT / "data" / f"nlu_{language}"):
@@ -50,16 +55,29 @@ def nlu_examples(language: str) -> dict[str, list[str]]:
     return examples
 
 
+def by_other_conditions(variations: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Variations keyed by their non-language conditions, then by language."""
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        [language] = [c["value"] for c in conditions if c["name"] == "language"]
+        others = tuple(
+            sorted((c["name"], str(c["value"])) for c in conditions if c["name"] != "language")
+        )
+        groups.setdefault(others, {})
+        assert language not in groups[others], f"two {language} variations for {others}"
+        groups[others][language] = variation
+    return groups
+
+
 @pytest.mark.parametrize("name", sorted(responses()))
 def test_response_has_one_variation_per_language(name: str) -> None:
-    variations = responses()[name]
-    languages = []
-    for variation in variations:
-        [condition] = variation["condition"]
-        assert condition["type"] == "slot" and condition["name"] == "language"
-        languages.append(condition["value"])
-        assert variation["text"].strip(), f"{name}: empty {condition['value']} text"
-    assert sorted(languages) == list(LANGUAGES), f"{name} has variations {languages}"
+    for others, variations in by_other_conditions(responses()[name]).items():
+        assert sorted(variations) == list(LANGUAGES), (
+            f"{name} {others}: variations {sorted(variations)}"
+        )
+        for language, variation in variations.items():
+            assert variation["text"].strip(), f"{name} {others}: empty {language} text"
 
 
 @pytest.mark.parametrize("name", sorted(responses()))
@@ -72,14 +90,24 @@ def test_response_kind_is_the_same_in_both_languages(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(responses()))
 def test_response_buttons_match_across_languages(name: str) -> None:
-    payloads = [sorted(b["payload"] for b in v.get("buttons") or []) for v in responses()[name]]
-    assert all(p == payloads[0] for p in payloads), f"{name}: button payloads differ: {payloads}"
+    for others, variations in by_other_conditions(responses()[name]).items():
+        payloads = [[b["payload"] for b in v.get("buttons") or []] for v in variations.values()]
+        assert all(p == payloads[0] for p in payloads), (
+            f"{name} {others}: buttons differ: {payloads}"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(responses()))
+def test_response_placeholders_match_across_languages(name: str) -> None:
+    for others, variations in by_other_conditions(responses()[name]).items():
+        placeholders = [sorted(re.findall(r"\{(\w+)\}", v["text"])) for v in variations.values()]
+        assert all(p == placeholders[0] for p in placeholders), f"{name} {others}: {placeholders}"
 
 
 def test_no_response_has_an_unfilled_placeholder() -> None:
     for name, variations in responses().items():
         for variation in variations:
-            assert not re.search(r"\bTODO\b|XXX|\{\{", variation["text"]), name
+            assert not re.search(r"\bTODO\b|XXX|\{\{|\[\[", variation["text"]), name
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -1,0 +1,1 @@
+"""The Rasa project. bot.components holds Neuvo's own NLU components (imported by Rasa)."""

@@ -1,0 +1,164 @@
+"""Neuvo's Rasa NLU components: the safety layer and the need extractor (config: bot/config.yml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.need_rules import NeedRules
+from bot.components.safety_rules import SafetyRules
+
+SEVERITY = {"emergency": 3, "crisis": 2}
+
+
+def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> dict[str, Any]:
+    return {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": end,
+        "confidence_entity": 1.0,
+        "extractor": extractor,
+    }
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyLayer(GraphComponent):
+    """Overrides the predicted intent with `emergency` or `crisis` when curated terms say so.
+
+    Runs after the statistical classifiers, so that a model error never hides an emergency or
+    a crisis; it never lowers the urgency the model predicted.
+    """
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._rules: SafetyRules | None = None
+        self._escalate_at = float(config["escalation_threshold"])
+        self._confident_at = float(config["confident_threshold"])
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # When the model is unsure (its top intent is the fallback or below
+            # confident_threshold), an emergency or a crisis it ranked at escalation_threshold or
+            # more is chosen: in doubt, the resident gets the safety answer, not a generic one.
+            "escalation_threshold": 0.25,
+            "confident_threshold": 0.6,
+        }
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyLayer:
+        return cls({**cls.get_default_config(), **config})
+
+    @property
+    def rules(self) -> SafetyRules:
+        if self._rules is None:
+            self._rules = SafetyRules()
+        return self._rules
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text and not text.startswith("/"):
+                self._process(message, text)
+        return messages
+
+    def _process(self, message: Message, text: str) -> None:
+        verdict = self.rules.assess(text)
+        if verdict.urgency == "none":
+            escalated = self._unsure_safety_intent(message)
+            if escalated:
+                self._set_intent(message, escalated)
+            return
+        entities = list(message.get(ENTITIES) or [])
+        first = verdict.hits[0]
+        entities.append(_entity("urgency", verdict.urgency, first.start, first.end, "SafetyLayer"))
+        if verdict.crisis_kind:
+            entities.append(
+                _entity("crisis_kind", verdict.crisis_kind, first.start, first.end, "SafetyLayer")
+            )
+        message.set(ENTITIES, entities, add_to_output=True)
+        predicted = (message.get(INTENT) or {}).get("name") or ""
+        if SEVERITY.get(predicted, 0) < SEVERITY[verdict.urgency]:
+            self._set_intent(message, verdict.urgency)
+
+    def _unsure_safety_intent(self, message: Message) -> str | None:
+        """An emergency or a crisis that the unsure model ranked high enough to escalate to."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") in SEVERITY:
+            return None
+        unsure = intent.get("name") == "nlu_fallback" or intent.get("confidence", 0.0) < (
+            self._confident_at
+        )
+        if not unsure:
+            return None
+        ranking = {
+            other.get("name"): other.get("confidence", 0.0)
+            for other in message.get(INTENT_RANKING_KEY) or []
+        }
+        candidates = [name for name in SEVERITY if ranking.get(name, 0.0) >= self._escalate_at]
+        return max(candidates, key=lambda name: ranking[name]) if candidates else None
+
+    @staticmethod
+    def _set_intent(message: Message, name: str) -> None:
+        intent = {"name": name, "confidence": 1.0}
+        ranking = [intent] + [
+            other for other in message.get(INTENT_RANKING_KEY) or [] if other.get("name") != name
+        ]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class NeedExtractor(GraphComponent):
+    """Entities municipality, service_area, concerns, age_hint and reference, by rules."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._rules: NeedRules | None = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NeedExtractor:
+        return cls(config)
+
+    @property
+    def rules(self) -> NeedRules:
+        if self._rules is None:
+            self._rules = NeedRules()
+        return self._rules
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):
+                continue
+            found = [
+                _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
+                for item in self.rules.extract(text)
+            ]
+            if found:
+                message.set(ENTITIES, list(message.get(ENTITIES) or []) + found, add_to_output=True)
+        return messages

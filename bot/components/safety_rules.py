@@ -1,0 +1,35 @@
+"""The deterministic safety layer: curated Finnish and Swedish terms that mark an emergency or a
+crisis, whatever the statistical model predicted. It can raise urgency, never lower it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.components.lexicon import Hit, Lexicon
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    urgency: str  # "emergency", "crisis" or "none"
+    crisis_kind: str | None = None  # "mental" or "violence" for a crisis
+    hits: list[Hit] = field(default_factory=list)
+
+
+class SafetyRules:
+    """Reads bot/lexicon/safety.yml once; `assess` is pure and fast."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon or Lexicon.from_file("safety.yml")
+
+    def assess(self, text: str) -> SafetyVerdict:
+        found = self._lexicon.categories(text)
+        violence = found.get("crisis_violence", [])
+        if "emergency" in found:
+            return SafetyVerdict("emergency", None, found["emergency"])
+        if violence and "now_markers" in found:
+            return SafetyVerdict("emergency", "violence", violence + found["now_markers"])
+        if violence:
+            return SafetyVerdict("crisis", "violence", violence)
+        if "crisis_mental" in found:
+            return SafetyVerdict("crisis", "mental", found["crisis_mental"])
+        return SafetyVerdict("none")

@@ -1,0 +1,98 @@
+"""Runs the conversation regression tests of tests/conversations/dialogues/ through the public API.
+
+Each reply must consist of exactly the named responses, in order, in the conversation's language:
+a response's text (its placeholders matching anything) in any of its variations for that language.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.e2e.conftest import ADMIN, System, say, start
+
+ROOT = Path(__file__).resolve().parents[2]
+DIALOGUES = sorted((ROOT / "tests" / "conversations" / "dialogues").glob("*.yml"))
+
+
+@cache
+def responses() -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
+        merged.update(
+            (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        )
+    return merged
+
+
+def response_patterns(name: str, language: str) -> list[re.Pattern[str]]:
+    patterns = []
+    for variation in responses()[name]:
+        conditions = variation.get("condition") or []
+        if {"type": "slot", "name": "language", "value": language} in conditions:
+            parts = re.split(r"\{\w+\}", " ".join(variation["text"].split()))
+            patterns.append(re.compile(".+?".join(re.escape(part) for part in parts)))
+    assert patterns, f"{name} has no {language} variation"
+    return patterns
+
+
+def matches(text: str, name: str, language: str) -> bool:
+    normalised = " ".join(text.split())
+    return any(pattern.fullmatch(normalised) for pattern in response_patterns(name, language))
+
+
+def cases() -> list[Any]:
+    found = []
+    for path in DIALOGUES:
+        for dialogue in yaml.safe_load(path.read_text(encoding="utf-8"))["dialogues"]:
+            for language in ("fi", "sv"):
+                assert language in dialogue, (
+                    f"{path.name}: {dialogue['name']} has no {language} version"
+                )
+                found.append(
+                    pytest.param(
+                        language,
+                        dialogue[language],
+                        id=f"{path.stem}: {dialogue['name']} ({language})",
+                    )
+                )
+    return found
+
+
+@pytest.mark.parametrize(("language", "steps"), cases())
+def test_dialogue(system: System, language: str, steps: list[dict[str, Any]]) -> None:
+    conversation = start(system, language)
+    for number, step in enumerate(steps, start=1):
+        assert isinstance(step["user"], str), f"step {number}: quote {step['user']!r} in the YAML"
+        reply = say(system, conversation, step["user"])
+        texts = [message["text"] for message in reply["messages"]]
+        expected = step["bot"]
+        where = f"step {number} ({step['user']!r})"
+        assert len(texts) == len(expected) and all(
+            matches(text, name, language) for text, name in zip(texts, expected, strict=True)
+        ), f"{where}: expected {expected}, got {texts}"
+        assert reply["language"] == language, f"{where}: answered in {reply['language']}"
+        if "ticket" in step:
+            if step["ticket"] is None:
+                assert reply["ticket"] is None, f"{where}: unexpected ticket {reply['ticket']}"
+                continue
+            ticket = reply["ticket"]
+            assert ticket is not None, f"{where}: no ticket"
+            for field, value in step["ticket"].items():
+                assert ticket[field] == value, (
+                    f"{where}: ticket {field} {ticket[field]!r} != {value!r}"
+                )
+            assert ticket["reference"] in texts[-1]
+            due = ticket["due_date"].split("-")
+            assert f"{int(due[2])}.{int(due[1])}.{due[0]}" in texts[-1]
+            worklist = httpx.get(
+                f"{system.url}/api/v1/tickets",
+                params={"service_task": ticket["service_task"]},
+                headers=ADMIN,
+                timeout=10,
+            ).json()
+            assert ticket["reference"] in [listed["reference"] for listed in worklist]
