@@ -50,3 +50,22 @@ def test_transcript_has_the_whole_conversation(system: System) -> None:
         f"{system.url}/api/v1/conversations/{conversation_id}", headers=headers
     ).json()
     assert [m["sender"] for m in transcript["messages"]] == ["resident", "bot"]
+
+
+def test_gibberish_and_very_long_messages_get_plain_answers(system: System) -> None:
+    conversation = start(system, "fi")
+    gibberish = say(system, conversation, "asdkjh qwpoeiru zxmcnv")
+    assert gibberish["messages"] and gibberish["messages"][0]["kind"] == "fallback"
+    long_text = ("Äitini asuu yksin ja tarvitsee apua arjessa. " * 60)[:2000]
+    assert len(long_text) == 2000
+    reply = say(system, conversation, long_text)
+    assert reply["messages"], "a 2,000-character message gets an answer"
+    conversation_id, headers = conversation
+    too_long = httpx.post(
+        f"{system.url}/api/v1/conversations/{conversation_id}/messages",
+        json={"text": long_text + "x"},
+        headers=headers,
+        timeout=30,
+    )
+    assert too_long.status_code == 422
+    assert "at most 2000" in too_long.text
