@@ -29,8 +29,38 @@ def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> di
     }
 
 
+class RuleComponent(GraphComponent):
+    """A component that learns nothing: it applies rules to each typed message (not payloads)."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RuleComponent:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text and not text.startswith("/"):
+                self._process(message, text)
+        return messages
+
+    def _process(self, message: Message, text: str) -> None:
+        raise NotImplementedError
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyLayer(GraphComponent):
+class SafetyLayer(RuleComponent):
     """Overrides the predicted intent with `emergency` or `crisis` when curated terms say so.
 
     Runs after the statistical classifiers, so that a model error never hides an emergency or
@@ -38,9 +68,10 @@ class SafetyLayer(GraphComponent):
     """
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self._rules: SafetyRules | None = None
-        self._escalate_at = float(config["escalation_threshold"])
-        self._confident_at = float(config["confident_threshold"])
+        self._escalate_at = float(self.config["escalation_threshold"])
+        self._confident_at = float(self.config["confident_threshold"])
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -52,31 +83,11 @@ class SafetyLayer(GraphComponent):
             "confident_threshold": 0.6,
         }
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyLayer:
-        return cls({**cls.get_default_config(), **config})
-
     @property
     def rules(self) -> SafetyRules:
         if self._rules is None:
             self._rules = SafetyRules()
         return self._rules
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if text and not text.startswith("/"):
-                self._process(message, text)
-        return messages
 
     def _process(self, message: Message, text: str) -> None:
         verdict = self.rules.assess(text)
@@ -125,21 +136,12 @@ class SafetyLayer(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class NeedExtractor(GraphComponent):
+class NeedExtractor(RuleComponent):
     """Entities municipality, service_area, concerns, age_hint and reference, by rules."""
 
     def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
         self._rules: NeedRules | None = None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NeedExtractor:
-        return cls(config)
 
     @property
     def rules(self) -> NeedRules:
@@ -147,18 +149,10 @@ class NeedExtractor(GraphComponent):
             self._rules = NeedRules()
         return self._rules
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not text or text.startswith("/"):
-                continue
-            found = [
-                _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
-                for item in self.rules.extract(text)
-            ]
-            if found:
-                message.set(ENTITIES, list(message.get(ENTITIES) or []) + found, add_to_output=True)
-        return messages
+    def _process(self, message: Message, text: str) -> None:
+        found = [
+            _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
+            for item in self.rules.extract(text)
+        ]
+        if found:
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + found, add_to_output=True)
