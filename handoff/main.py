@@ -18,6 +18,7 @@ from handoff.language.detector import LanguageDetection
 from handoff.tickets.due_dates import WorkingDays
 from handoff.tickets.router import router as tickets_router
 from handoff.triage.router import router as triage_router
+from handoff.unanswered.router import router as unanswered_router
 
 logger = logging.getLogger(__name__)
 
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None, *, bot: Bot | None = None) -> F
     app.include_router(conversations_router)
     app.include_router(tickets_router)
     app.include_router(triage_router)
+    app.include_router(unanswered_router)
     return app

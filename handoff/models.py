@@ -4,4 +4,5 @@
 def load_all_models() -> None:
     import handoff.auth.models
     import handoff.conversations.models
-    import handoff.tickets.models  # noqa: F401
+    import handoff.tickets.models
+    import handoff.unanswered.models  # noqa: F401

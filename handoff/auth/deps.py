@@ -29,3 +29,4 @@ def require_role(*roles: str) -> Callable[..., ApiToken]:
 
 AdvisorDep = Annotated[ApiToken, Depends(require_role("advisor"))]
 ActionServerDep = Annotated[ApiToken, Depends(require_role("bot"))]
+EditorDep = Annotated[ApiToken, Depends(require_role("editor"))]

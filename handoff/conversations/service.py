@@ -16,6 +16,7 @@ from handoff.language.detector import LanguageDetection, ResidentLanguage
 from handoff.texts import resident_text
 from handoff.tickets import repository as tickets
 from handoff.tickets.models import Ticket
+from handoff.unanswered import service as unanswered
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ def take_message(
             db=db, conversation=conversation, text=text, language=language
         )
 
+    if text is not None and any(reply.kind == "fallback" for reply in replies):
+        unanswered.record(db=db, text=text, language=language)
     for reply in replies:
         repository.add_message(
             db=db,

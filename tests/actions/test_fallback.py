@@ -1,0 +1,37 @@
+"""The first miss asks to rephrase; the second in a row offers a person."""
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionHandleMiss
+
+
+def user(intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
+
+
+def response_for(events: list[dict[str, Any]], domain: dict[str, Any]) -> str:
+    tracker = Tracker("c", {"language": "fi"}, {}, events, False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleMiss().run(dispatcher, tracker, domain))
+    return str(dispatcher.messages[0]["response"])
+
+
+def test_first_miss_asks_to_rephrase(domain: dict[str, Any]) -> None:
+    assert response_for([user("greet"), user("nlu_fallback")], domain) == "utter_default"
+    assert response_for([user("nlu_fallback")], domain) == "utter_default"
+
+
+def test_second_miss_in_a_row_offers_a_person(domain: dict[str, Any]) -> None:
+    assert (
+        response_for([user("nlu_fallback"), user("nlu_fallback")], domain)
+        == "utter_default_offer_person"
+    )
+
+
+def test_an_understood_message_in_between_starts_over(domain: dict[str, Any]) -> None:
+    events = [user("nlu_fallback"), user("greet"), user("nlu_fallback")]
+    assert response_for(events, domain) == "utter_default"
