@@ -19,7 +19,16 @@ from handoff.conversations.schemas import (
     TranscriptMessage,
     TurnOut,
 )
-from handoff.deps import BearerTokenDep, BotDep, CountyDep, LanguagesDep, SessionDep, SettingsDep
+from handoff.deps import (
+    BearerTokenDep,
+    BotDep,
+    CalendarDep,
+    CountyDep,
+    LanguagesDep,
+    SessionDep,
+    SettingsDep,
+)
+from handoff.tickets.service import TicketDesk
 from handoff.tickets.views import public_view
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["resident chat"])
@@ -52,6 +61,7 @@ def post_message(
     bot: BotDep,
     languages: LanguagesDep,
     county: CountyDep,
+    calendar: CalendarDep,
 ) -> TurnOut:
     """Send the resident's message (or a button's payload) and get the bot's replies."""
     conversation = service.authorised_conversation(
@@ -64,6 +74,7 @@ def post_message(
         payload=message.payload,
         languages=languages,
         bot=bot,
+        desk=TicketDesk(county=county, calendar=calendar),
     )
     return TurnOut(
         language="sv" if turn.language == "sv" else "fi",
@@ -96,18 +107,28 @@ def get_transcript(conversation_id: str, db: SessionDep, token: BearerTokenDep) 
     responses=AUTH_RESPONSES,
 )
 def create_contact_request(
-    conversation_id: str, body: ContactRequestIn, db: SessionDep, token: BearerTokenDep
+    conversation_id: str,
+    body: ContactRequestIn,
+    db: SessionDep,
+    token: BearerTokenDep,
+    county: CountyDep,
+    calendar: CalendarDep,
 ) -> ContactRequestCreated:
     """Leave a phone number and a short description for the county's advisors to call back."""
     conversation = service.authorised_conversation(
         db=db, conversation_id=conversation_id, token=token
     )
-    request, confirmation = service.leave_contact_request(
-        db=db, conversation=conversation, phone=body.phone, description=body.description
+    request, ticket, confirmation = service.leave_contact_request(
+        db=db,
+        desk=TicketDesk(county=county, calendar=calendar),
+        conversation=conversation,
+        phone=body.phone,
+        description=body.description,
     )
     return ContactRequestCreated(
         id=request.id,
         created_at=request.created_at,
+        ticket=public_view(county, ticket),
         message=BotMessageOut(kind=confirmation.kind, text=confirmation.text),
     )
 

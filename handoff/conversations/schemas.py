@@ -131,4 +131,5 @@ class ContactRequestIn(BaseModel):
 class ContactRequestCreated(BaseModel):
     id: int
     created_at: datetime
+    ticket: TicketPublic
     message: BotMessageOut

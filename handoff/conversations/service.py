@@ -16,6 +16,8 @@ from handoff.language.detector import LanguageDetection, ResidentLanguage
 from handoff.texts import resident_text
 from handoff.tickets import repository as tickets
 from handoff.tickets.models import Ticket
+from handoff.tickets.schemas import TicketCreate
+from handoff.tickets.service import TicketDesk, create_ticket
 from handoff.unanswered import service as unanswered
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ def take_message(
     payload: str | None,
     languages: LanguageDetection,
     bot: Bot,
+    desk: TicketDesk,
 ) -> Turn:
     """Store the message, then ask the bot; a failing bot gets the fallback, never an error."""
     current: ResidentLanguage = "sv" if conversation.language == "sv" else "fi"
@@ -90,12 +93,12 @@ def take_message(
     except BotUnavailable as error:
         logger.warning("bot unavailable for a turn: %s", error)
         replies = _bot_unavailable_replies(
-            db=db, conversation=conversation, text=text, language=language
+            db=db, desk=desk, conversation=conversation, text=text, language=language
         )
     if not replies:
         logger.warning("the bot answered nothing; giving the fallback")
         replies = _bot_unavailable_replies(
-            db=db, conversation=conversation, text=text, language=language
+            db=db, desk=desk, conversation=conversation, text=text, language=language
         )
 
     if text is not None and any(reply.kind == "fallback" for reply in replies):
@@ -118,22 +121,23 @@ def take_message(
 
 
 def _bot_unavailable_replies(
-    *, db: Session, conversation: Conversation, text: str | None, language: str
+    *, db: Session, desk: TicketDesk, conversation: Conversation, text: str | None, language: str
 ) -> list[BotMessage]:
-    """While the bot is down, a message with a phone number becomes a stored contact request."""
+    """While the bot is down, a message with a phone number becomes a contact request."""
     phone = find_phone_number(text) if text else None
     if phone is not None and text is not None:
-        repository.add_contact_request(
-            db=db, conversation=conversation, phone=phone, description=text, language=language
+        _, ticket = _store_contact_request(
+            db=db, desk=desk, conversation=conversation, phone=phone, description=text
         )
-        return [BotMessage(kind="fallback", text=resident_text("contact_request_saved", language))]
+        saved = resident_text("contact_request_saved", language).format(reference=ticket.reference)
+        return [BotMessage(kind="fallback", text=saved)]
     return [BotMessage(kind="fallback", text=resident_text("bot_unavailable", language))]
 
 
-def leave_contact_request(
-    *, db: Session, conversation: Conversation, phone: str, description: str
-) -> tuple[ContactRequest, BotMessage]:
-    """Store a contact request the resident filled in (for example while the bot is down)."""
+def _store_contact_request(
+    *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
+) -> tuple[ContactRequest, Ticket]:
+    """The request itself, and a ticket on the general advice worklist so that advisors see it."""
     request = repository.add_contact_request(
         db=db,
         conversation=conversation,
@@ -141,8 +145,35 @@ def leave_contact_request(
         description=description,
         language=conversation.language,
     )
+    ticket, _ = create_ticket(
+        db=db,
+        county=desk.county,
+        calendar=desk.calendar,
+        data=TicketCreate(
+            conversation_id=conversation.id,
+            language="sv" if conversation.language == "sv" else "fi",
+            urgency="concern",
+            contact_phone=phone,
+            resident_words=description,
+        ),
+        idempotency_key=f"contact-request:{request.id}",
+        actor="contact-request",
+    )
+    return request, ticket
+
+
+def leave_contact_request(
+    *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
+) -> tuple[ContactRequest, Ticket, BotMessage]:
+    """Store a contact request the resident filled in (for example while the bot is down)."""
+    request, ticket = _store_contact_request(
+        db=db, desk=desk, conversation=conversation, phone=phone, description=description
+    )
     confirmation = BotMessage(
-        kind="fallback", text=resident_text("contact_request_saved", conversation.language)
+        kind="fallback",
+        text=resident_text("contact_request_saved", conversation.language).format(
+            reference=ticket.reference
+        ),
     )
     repository.add_message(
         db=db,
@@ -153,4 +184,4 @@ def leave_contact_request(
         text=confirmation.text,
     )
     db.commit()
-    return request, confirmation
+    return request, ticket, confirmation

@@ -1,6 +1,7 @@
 """Tickets: creation with routing and due date, advisors' changes, residents' status lookup."""
 
 import hmac
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,16 @@ from handoff.tickets.references import new_reference
 from handoff.tickets.schemas import TicketCreate, TicketUpdate
 
 ALLOWED_TRANSITIONS = {("new", "in_progress"), ("in_progress", "done")}
+
+
+@dataclass(frozen=True)
+class TicketDesk:
+    """What creating a ticket needs besides the database: the county and its calendar."""
+
+    county: CountyConfig
+    calendar: WorkingDays
+
+
 PRIORITY_URGENCIES = ("crisis", "emergency")
 
 

@@ -230,6 +230,9 @@ def test_phone_number_while_bot_is_down_becomes_a_contact_request(
     [message] = response.json()["messages"]
     assert message["kind"] == "fallback"
     assert "yhteydenottopyyntösi on tallennettu" in message["text"].lower()
+    ticket = response.json()["ticket"]
+    assert ticket["service_task"] == "general_advice"
+    assert ticket["reference"] in message["text"]
     [request] = db.scalars(
         select(ContactRequest).where(ContactRequest.conversation_id == conversation_id)
     ).all()
@@ -248,6 +251,9 @@ def test_contact_request_endpoint_stores_the_request(client: TestClient, db: Ses
     assert response.status_code == 201, response.text
     assert response.json()["message"]["kind"] == "fallback"
     assert "kontaktbegäran har sparats" in response.json()["message"]["text"]
+    ticket = response.json()["ticket"]
+    assert (ticket["service_task"], ticket["status"]) == ("general_advice", "new")
+    assert ticket["reference"] in response.json()["message"]["text"]
     [request] = db.scalars(
         select(ContactRequest).where(ContactRequest.conversation_id == conversation_id)
     ).all()
