@@ -7,12 +7,12 @@ BOT := .venv-bot/bin
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate nlu-report check-county lock clean
+.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate nlu-report check-content check-county lock clean
 
 run: setup  ## set up, train if needed, start all three processes, print the URL
 	$(SERVICE_PY) scripts/neuvo.py run
 
-test: setup train lint validate test-service test-actions test-bot nlu-report test-e2e  ## everything CI runs
+test: setup check-content train lint validate test-service test-actions test-bot nlu-report test-e2e  ## everything CI runs
 	@echo "all Neuvo checks passed"
 
 setup:  ## create or update .venv (service) and .venv-bot (Rasa) from the lock files
@@ -48,6 +48,9 @@ test-e2e: train  ## all three processes, through the public API
 
 nlu-report: train  ## per-intent precision/recall on the held-out sets; fails if emergency/crisis recall < 100 %
 	$(RASA_QUIET) $(BOT)/python scripts/nlu_report.py --model models/neuvo.tar.gz
+
+check-content: setup  ## FI/SV parity, duplicates, empty or long answers, links, placeholders (file:line)
+	.venv/bin/python scripts/check_content.py
 
 check-county: setup  ## validate the county configuration (NEUVO_COUNTY_FILE)
 	.venv/bin/python -m handoff.county $(NEUVO_COUNTY_FILE)

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Checks the bot's content before it is trained: `make check-content`.
+
+Reports every problem as FILE:LINE: message and exits 1 if there is any:
+- Finnish/Swedish parity: the same NLU files and intents on both sides, every response and every
+  service text in both languages, the same {placeholders} and buttons in both;
+- examples repeated within an intent or found in two intents;
+- too few examples for an intent (15 per language);
+- empty or over-long answers, malformed links, unfilled placeholders (TODO, XXX, {{, [[).
+Standard library and PyYAML only.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("fi", "sv")
+MIN_EXAMPLES = 15
+MAX_ANSWER = 1200
+URL = re.compile(r"https?://\S+")
+GOOD_URL = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[\w\-./?%&=#~+]*)?", re.IGNORECASE)
+UNFILLED = re.compile(r"\bTODO\b|\bXXX\b|\{\{|\}\}|\[\[|\]\]|lorem ipsum", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Where:
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        try:
+            shown = self.path.relative_to(ROOT)
+        except ValueError:
+            shown = self.path
+        return f"{shown}:{self.line}"
+
+
+class Problems(list[str]):
+    def add(self, where: Where, message: str) -> None:
+        self.append(f"{where}: {message}")
+
+
+def compose(path: Path, problems: Problems) -> Node | None:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.add(Where(path, mark.line + 1 if mark else 1), f"not valid YAML: {error}")
+        return None
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value
+    return None
+
+
+def at(path: Path, node: Node) -> Where:
+    return Where(path, node.start_mark.line + 1)
+
+
+# ------------------------------------------------------------------ NLU examples
+
+
+def nlu_intents(path: Path, problems: Problems) -> dict[str, tuple[Where, list[tuple[str, Where]]]]:
+    """intent → (where it is declared, [(example, where)])"""
+    found: dict[str, tuple[Where, list[tuple[str, Where]]]] = {}
+    nlu = get(compose(path, problems), "nlu")
+    if not isinstance(nlu, SequenceNode):
+        return found
+    for item in nlu.value:
+        intent = get(item, "intent")
+        examples = get(item, "examples")
+        if not isinstance(intent, ScalarNode) or not isinstance(examples, ScalarNode):
+            continue
+        first_line = examples.start_mark.line + 2  # a block scalar's text starts on the next line
+        lines = [
+            (line.strip()[2:].strip(), Where(path, first_line + number))
+            for number, line in enumerate(examples.value.splitlines())
+            if line.strip().startswith("- ")
+        ]
+        found[intent.value] = (at(path, intent), lines)
+    return found
+
+
+def check_nlu(data: Path, problems: Problems) -> None:
+    files = {
+        lang: {p.name: p for p in sorted((data / f"nlu_{lang}").glob("*.yml"))}
+        for lang in LANGUAGES
+    }
+    for lang, other in (("fi", "sv"), ("sv", "fi")):
+        for name in sorted(set(files[lang]) - set(files[other])):
+            problems.add(Where(files[lang][name], 1), f"no data/nlu_{other}/{name} beside it")
+    seen: dict[str, list[tuple[str, Where]]] = defaultdict(list)
+    for name in sorted(set(files["fi"]) & set(files["sv"])):
+        intents = {lang: nlu_intents(files[lang][name], problems) for lang in LANGUAGES}
+        for lang, other in (("fi", "sv"), ("sv", "fi")):
+            for intent in sorted(set(intents[lang]) - set(intents[other])):
+                problems.add(
+                    intents[lang][intent][0], f"intent {intent} has no {other} examples in {name}"
+                )
+        for lang in LANGUAGES:
+            for intent, (where, examples) in intents[lang].items():
+                if len(examples) < MIN_EXAMPLES:
+                    problems.add(
+                        where,
+                        f"intent {intent}: {len(examples)} {lang} examples, {MIN_EXAMPLES} wanted",
+                    )
+                for text, example_at in examples:
+                    seen[text.casefold()].append((intent, example_at))
+    for text, places in seen.items():
+        first_intent, first_at = places[0]
+        for intent, where in places[1:]:
+            kind = "repeated" if intent == first_intent else f"also in intent {first_intent}"
+            problems.add(where, f"example {text!r} {kind} (first at {first_at})")
+
+
+# ------------------------------------------------------------------ responses and texts
+
+
+def check_text(text: str, where: Where, problems: Problems) -> None:
+    if not text.strip():
+        problems.add(where, "empty text")
+        return
+    if len(text) > MAX_ANSWER:
+        problems.add(where, f"text is {len(text)} characters long, at most {MAX_ANSWER}")
+    if UNFILLED.search(text):
+        problems.add(where, f"unfilled placeholder: {UNFILLED.search(text).group(0)!r}")  # type: ignore[union-attr]
+    for url in URL.findall(text):
+        url = url.rstrip(".,;:!?)")
+        if not GOOD_URL.fullmatch(url):
+            problems.add(where, f"malformed or non-https link {url!r}")
+
+
+def check_responses(domain: Path, problems: Problems) -> None:
+    for path in sorted(domain.glob("*.yml")):
+        responses = get(compose(path, problems), "responses")
+        if not isinstance(responses, MappingNode):
+            continue
+        for name_node, variations in responses.value:
+            name = name_node.value
+            groups: dict[tuple[str, ...], dict[str, tuple[str, list[str], Where]]] = defaultdict(
+                dict
+            )
+            for variation in variations.value if isinstance(variations, SequenceNode) else []:
+                data = yaml.safe_load(yaml.serialize(variation)) or {}
+                where = at(path, variation)
+                conditions = data.get("condition") or []
+                languages = [c.get("value") for c in conditions if c.get("name") == "language"]
+                if len(languages) != 1 or languages[0] not in LANGUAGES:
+                    problems.add(
+                        where,
+                        f"{name}: a variation needs exactly one language condition (fi or sv)",
+                    )
+                    continue
+                others = tuple(
+                    sorted(
+                        f"{c.get('name')}={c.get('value')}"
+                        for c in conditions
+                        if c.get("name") != "language"
+                    )
+                )
+                text = str(data.get("text") or "")
+                check_text(text, where, problems)
+                buttons = [str(b.get("payload")) for b in data.get("buttons") or []]
+                groups[others][languages[0]] = (text, buttons, where)
+            for others, by_language in groups.items():
+                label = f"{name}{' ' + ' '.join(others) if others else ''}"
+                for lang in LANGUAGES:
+                    if lang not in by_language:
+                        present = next(iter(by_language.values()))[2]
+                        problems.add(present, f"{label}: no {lang} variation")
+                if all(lang in by_language for lang in LANGUAGES):
+                    fi, sv = by_language["fi"], by_language["sv"]
+                    if sorted(PLACEHOLDER.findall(fi[0])) != sorted(PLACEHOLDER.findall(sv[0])):
+                        problems.add(sv[2], f"{label}: placeholders differ from the fi variation")
+                    if fi[1] != sv[1]:
+                        problems.add(
+                            sv[2], f"{label}: button payloads differ from the fi variation"
+                        )
+
+
+def check_service_texts(texts: Path, problems: Problems) -> None:
+    for path in sorted(texts.glob("*.yml")):
+        root = compose(path, problems)
+        if not isinstance(root, MappingNode):
+            continue
+        for key_node, value in root.value:
+            where = at(path, key_node)
+            by_language = {lang: get(value, lang) for lang in LANGUAGES}
+            for lang, node in by_language.items():
+                if not isinstance(node, ScalarNode):
+                    problems.add(where, f"{key_node.value}: no {lang} text")
+                else:
+                    check_text(node.value, at(path, node), problems)
+            fi, sv = by_language["fi"], by_language["sv"]
+            if (
+                isinstance(fi, ScalarNode)
+                and isinstance(sv, ScalarNode)
+                and sorted(PLACEHOLDER.findall(fi.value)) != sorted(PLACEHOLDER.findall(sv.value))
+            ):
+                problems.add(at(path, sv), f"{key_node.value}: placeholders differ from fi")
+
+
+def check(root: Path = ROOT) -> Problems:
+    problems = Problems()
+    check_nlu(root / "data", problems)
+    check_responses(root / "bot" / "domain", problems)
+    check_service_texts(root / "handoff" / "texts", problems)
+    return problems
+
+
+def main() -> int:
+    root = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT
+    problems = check(root)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} content problem(s)", file=sys.stderr)
+        return 1
+    print("content OK: Finnish and Swedish in parity, no duplicates, no broken texts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

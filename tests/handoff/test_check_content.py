@@ -1,0 +1,104 @@
+"""The content checker (scripts/check_content.py) finds each kind of problem, with file and line."""
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def checker() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "check_content", ROOT / "scripts" / "check_content.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A copy of the project's content to break."""
+    for part in ("data", "bot/domain", "handoff/texts"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def problems(root: Path) -> list[str]:
+    return list(checker().check(root))
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_projects_content_is_clean() -> None:
+    assert problems(ROOT) == []
+
+
+def test_missing_swedish_response_names_file_and_line(copy: Path) -> None:
+    path = copy / "bot/domain/_shared.yml"
+    replace(
+        path,
+        "      text: Varsågod! Kan jag hjälpa dig med något annat?\n",
+        "      text: Ole hyvä!\n",
+    )
+    replace(
+        path,
+        "    - condition: [{type: slot, name: language, value: sv}]\n      text: Ole hyvä!",
+        "    - condition: [{type: slot, name: language, value: fi}]\n      text: Ole hyvä!",
+    )
+    found = problems(copy)
+    assert any(p.startswith(f"{path}:") and "utter_thank: no sv variation" in p for p in found), (
+        found
+    )
+
+
+def test_duplicate_example_across_intents(copy: Path) -> None:
+    path = copy / "data/nlu_fi/basics.yml"
+    replace(
+        path,
+        "  - intent: goodbye\n    examples: |\n",
+        "  - intent: goodbye\n    examples: |\n      - moikka\n",
+    )
+    found = problems(copy)
+    assert any(f"{path}:" in p and "'moikka' also in intent greet" in p for p in found), found
+
+
+def test_broken_link_unfilled_placeholder_and_placeholder_mismatch(copy: Path) -> None:
+    path = copy / "bot/domain/_shared.yml"
+    replace(
+        path,
+        "Ole hyvä! Voinko auttaa vielä jossakin?",
+        "Ole hyvä! Katso http://esimerkki TODO {website}",
+    )
+    found = "\n".join(problems(copy))
+    assert "malformed or non-https link 'http://esimerkki'" in found
+    assert "unfilled placeholder: 'TODO'" in found
+    assert "utter_thank: placeholders differ from the fi variation" in found
+
+
+def test_intent_missing_on_one_side_and_too_few_examples(copy: Path) -> None:
+    path = copy / "data/nlu_sv/basics.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - intent: thank")
+    end = text.index("  - intent:", start + 5)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    replace(
+        copy / "data/nlu_fi/basics.yml",
+        "  - intent: bot_challenge\n    examples: |\n",
+        "  - intent: bot_challenge\n    examples: |\n      - x\n"
+        "  - intent: lonely\n    examples: |\n",
+    )
+    found = "\n".join(problems(copy))
+    assert "intent thank has no sv examples in basics.yml" in found
+    assert "intent lonely has no sv examples" in found
+    assert "basics.yml:" in found and "examples, 15 wanted" in found
