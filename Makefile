@@ -7,7 +7,7 @@ BOT := .venv-bot/bin
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-.PHONY: run test setup train migrate lint test-service test-actions test-bot test-e2e validate nlu-report check-content check-county lock clean
+.PHONY: run test setup train reload migrate lint test-service test-actions test-bot test-e2e validate nlu-report check-content check-county lock clean
 
 run: setup  ## set up, train if needed, start all three processes, print the URL
 	$(SERVICE_PY) scripts/neuvo.py run
@@ -20,6 +20,9 @@ setup:  ## create or update .venv (service) and .venv-bot (Rasa) from the lock f
 
 train: setup  ## train the Rasa model if its inputs changed
 	$(SERVICE_PY) scripts/neuvo.py train
+
+reload: setup  ## train if needed and load the model into the running Rasa without downtime
+	$(SERVICE_PY) scripts/neuvo.py reload
 
 migrate: setup  ## apply the database migrations (DATABASE_URL, default SQLite under var/)
 	.venv/bin/alembic upgrade head

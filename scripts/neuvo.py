@@ -5,6 +5,8 @@
   neuvo.py run     migrate the database, start the action server, Rasa and the handoff service,
                    wait until they are ready, print the URL; restart a process that crashes;
                    stop everything cleanly on Ctrl-C or SIGTERM
+  neuvo.py reload  train if needed and load the model into the running Rasa without downtime
+                   (Rasa's PUT /model; conversations stay in the tracker store)
 
 Standard library only: it runs before anything is imported from either environment.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import secrets
 import signal
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +244,9 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     for process in processes:
         process.start(env)
+    runtime = var_dir / "run" / "rasa.json"
+    runtime.write_text(json.dumps({"url": env["RASA_URL"], "token": env["RASA_AUTH_TOKEN"]}))
+    runtime.chmod(0o600)  # `neuvo.py reload` reads Rasa's API token from here
     log(f"started the action server, Rasa and the handoff service; logs in {log_dir}")
 
     base_url = f"http://{env['HANDOFF_HOST']}:{env['HANDOFF_PORT']}"
@@ -270,21 +277,52 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
     log("stopping …")
     for process in reversed(processes):
         process.stop()
+    runtime.unlink(missing_ok=True)
     log("stopped")
     return exit_code
+
+
+def reload(env: dict[str, str]) -> int:
+    """Train if needed, then have the running Rasa load the model (the old one serves meanwhile)."""
+    model = train(env)
+    runtime = Path(env["NEUVO_VAR_DIR"]) / "run" / "rasa.json"
+    if not runtime.exists():
+        sys.exit(
+            f"error: {runtime} not found: is Neuvo running (make run) with this NEUVO_VAR_DIR?"
+        )
+    rasa = json.loads(runtime.read_text())
+    query = urllib.parse.urlencode({"token": rasa["token"]})
+    request = urllib.request.Request(
+        f"{rasa['url']}/model?{query}",
+        data=json.dumps({"model_file": str(model)}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="PUT",
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        sys.exit(f"error: Rasa refused the model: HTTP {error.code} {error.read()[:300]!r}")
+    except (urllib.error.URLError, OSError) as error:
+        sys.exit(f"error: Rasa is not reachable at {rasa['url']}: {error}")
+    log(f"Rasa loaded {model} in {time.monotonic() - started:.0f} s (HTTP {status})")
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["train", "run"])
+    parser.add_argument("command", choices=["train", "run", "reload"])
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for readiness")
     args = parser.parse_args()
     env = settings()
     if args.command == "train":
         train(env)
         return 0
+    if args.command == "reload":
+        return reload(env)
     return run(env, wait_seconds=args.wait)
 
 
