@@ -4,12 +4,12 @@ import re
 
 # +358 or 0, then 6 to 11 more digits (spaces and hyphens between them); not part of a longer
 # word, so that an identity code such as 010190-123A is not taken for a number.
-_PHONE = re.compile(r"(?<![\w+])(?:\+358|00358|0)(?:[ -]?\d){6,11}(?!\w)")
+PHONE_PATTERN = re.compile(r"(?<![\w+])(?:\+358|00358|0)(?:[ -]?\d){6,11}(?!\w)")
 
 
 def find_phone_number(text: str) -> str | None:
     """The first phone number in `text`, digits only (a leading + kept), or None."""
-    match = _PHONE.search(text)
+    match = PHONE_PATTERN.search(text)
     if match is None:
         return None
     return re.sub(r"[ -]", "", match.group(0))
@@ -17,4 +17,4 @@ def find_phone_number(text: str) -> str | None:
 
 def is_phone_number(text: str) -> bool:
     """True when `text` is one phone number and nothing else."""
-    return _PHONE.fullmatch(text.strip()) is not None
+    return PHONE_PATTERN.fullmatch(text.strip()) is not None

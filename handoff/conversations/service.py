@@ -126,18 +126,18 @@ def _bot_unavailable_replies(
     """While the bot is down, a message with a phone number becomes a contact request."""
     phone = find_phone_number(text) if text else None
     if phone is not None and text is not None:
-        _, ticket = _store_contact_request(
+        _, _, confirmation = _store_contact_request(
             db=db, desk=desk, conversation=conversation, phone=phone, description=text
         )
-        saved = resident_text("contact_request_saved", language).format(reference=ticket.reference)
-        return [BotMessage(kind="fallback", text=saved)]
+        return [confirmation]
     return [BotMessage(kind="fallback", text=resident_text("bot_unavailable", language))]
 
 
 def _store_contact_request(
     *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
-) -> tuple[ContactRequest, Ticket]:
-    """The request itself, and a ticket on the general advice worklist so that advisors see it."""
+) -> tuple[ContactRequest, Ticket, BotMessage]:
+    """The request, a ticket on the general advice worklist so that advisors see it, and the
+    confirmation with its reference for the resident."""
     request = repository.add_contact_request(
         db=db,
         conversation=conversation,
@@ -159,21 +159,20 @@ def _store_contact_request(
         idempotency_key=f"contact-request:{request.id}",
         actor="contact-request",
     )
-    return request, ticket
+    saved = resident_text("contact_request_saved", conversation.language)
+    return (
+        request,
+        ticket,
+        BotMessage(kind="fallback", text=saved.format(reference=ticket.reference)),
+    )
 
 
 def leave_contact_request(
     *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
 ) -> tuple[ContactRequest, Ticket, BotMessage]:
     """Store a contact request the resident filled in (for example while the bot is down)."""
-    request, ticket = _store_contact_request(
+    request, ticket, confirmation = _store_contact_request(
         db=db, desk=desk, conversation=conversation, phone=phone, description=description
-    )
-    confirmation = BotMessage(
-        kind="fallback",
-        text=resident_text("contact_request_saved", conversation.language).format(
-            reference=ticket.reference
-        ),
     )
     repository.add_message(
         db=db,

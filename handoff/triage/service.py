@@ -3,7 +3,7 @@
 from typing import Any
 
 from handoff.bot.client import Bot
-from handoff.county.schema import CountyConfig
+from handoff.county.schema import SERVICE_AREAS, CountyConfig
 from handoff.language.detector import LanguageDetection
 from handoff.routing.service import canonical_municipality, route
 from handoff.tickets.schemas import TriageOut
@@ -15,7 +15,6 @@ URGENCY_OF_INTENT = {
     "request_human": "concern",
 }
 URGENCY_ORDER = ("none", "concern", "crisis", "emergency")
-SERVICE_AREAS = ("lanupe", "working_age", "elderly", "disability")
 
 
 def _entity(parsed: dict[str, Any], name: str) -> str | None:
