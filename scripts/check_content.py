@@ -6,7 +6,12 @@ Reports every problem as FILE:LINE: message and exits 1 if there is any:
   service text in both languages, the same {placeholders} and buttons in both;
 - examples repeated within an intent or found in two intents;
 - too few examples for an intent (15 per language);
-- empty or over-long answers, malformed links, unfilled placeholders (TODO, XXX, {{, [[).
+- empty or over-long answers, malformed links, unfilled placeholders (TODO, XXX, {{, [[);
+- FAQ topics: every `faq/<topic>` has an answer `utter_faq/<topic>` and the other way round, and
+  answers use only the placeholders the bot fills ({customer_advice}, {county_website});
+- the quality gates' data: at least 5 held-out examples per intent and FAQ topic per language
+  (tests/nlu/heldout*_<lang>.yml), none of them also a training example, and every FAQ topic in
+  the regression stories of both languages (tests/conversations/stories/*_<lang>.yml).
 Standard library and PyYAML only.
 """
 
@@ -29,6 +34,9 @@ URL = re.compile(r"https?://\S+")
 GOOD_URL = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)+(/[\w\-./?%&=#~+]*)?", re.IGNORECASE)
 UNFILLED = re.compile(r"\bTODO\b|\bXXX\b|\{\{|\}\}|\[\[|\]\]|lorem ipsum", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+RETRIEVAL_INTENT = "faq"
+FAQ_PLACEHOLDERS = {"customer_advice", "county_website"}
+MIN_HELD_OUT = 5
 
 
 @dataclass(frozen=True)
@@ -213,11 +221,114 @@ def check_service_texts(texts: Path, problems: Problems) -> None:
                 problems.add(at(path, sv), f"{key_node.value}: placeholders differ from fi")
 
 
+# ------------------------------------------------------------------ FAQ topics and test data
+
+
+def training_intents(
+    root: Path, lang: str, problems: Problems
+) -> dict[str, tuple[Where, list[tuple[str, Where]]]]:
+    found: dict[str, tuple[Where, list[tuple[str, Where]]]] = {}
+    for path in sorted((root / "data" / f"nlu_{lang}").glob("*.yml")):
+        found.update(nlu_intents(path, problems))
+    return found
+
+
+def faq_answers(domain: Path, problems: Problems) -> dict[str, tuple[Where, list[str]]]:
+    """topic → (where its answer is, the texts of its variations)"""
+    answers: dict[str, tuple[Where, list[str]]] = {}
+    prefix = f"utter_{RETRIEVAL_INTENT}/"
+    for path in sorted(domain.glob("*.yml")):
+        responses = get(compose(path, problems), "responses")
+        if not isinstance(responses, MappingNode):
+            continue
+        for name_node, variations in responses.value:
+            if str(name_node.value).startswith(prefix):
+                texts = [
+                    str((yaml.safe_load(yaml.serialize(v)) or {}).get("text") or "")
+                    for v in (variations.value if isinstance(variations, SequenceNode) else [])
+                ]
+                answers[name_node.value.removeprefix("utter_")] = (at(path, name_node), texts)
+    return answers
+
+
+def check_faq(root: Path, problems: Problems) -> None:
+    answers = faq_answers(root / "bot" / "domain", problems)
+    for lang in LANGUAGES:
+        topics = {
+            name: where
+            for name, (where, _) in training_intents(root, lang, Problems()).items()
+            if name.startswith(f"{RETRIEVAL_INTENT}/")
+        }
+        for topic in sorted(set(topics) - set(answers)):
+            problems.add(topics[topic], f"{topic} has no answer utter_{topic} in bot/domain")
+        for topic in sorted(set(answers) - set(topics)):
+            problems.add(
+                answers[topic][0], f"utter_{topic}: no {lang} training examples for {topic}"
+            )
+    for topic, (where, texts) in sorted(answers.items()):
+        unknown = {name for text in texts for name in PLACEHOLDER.findall(text)} - FAQ_PLACEHOLDERS
+        if unknown:
+            problems.add(
+                where,
+                f"utter_{topic}: unknown placeholder(s) {sorted(unknown)}; an FAQ answer may use "
+                + ", ".join("{" + name + "}" for name in sorted(FAQ_PLACEHOLDERS)),
+            )
+
+
+def check_test_data(root: Path, problems: Problems) -> None:
+    tests = root / "tests"
+    for lang in LANGUAGES:
+        training = training_intents(root, lang, Problems())
+        trained_on = {
+            text.casefold(): where for _, examples in training.values() for text, where in examples
+        }
+        held_out: dict[str, int] = defaultdict(int)
+        files = sorted((tests / "nlu").glob(f"heldout*_{lang}.yml"))
+        for path in files:
+            for intent, (_, examples) in nlu_intents(path, problems).items():
+                held_out[intent] += len(examples)
+                for text, where in examples:
+                    if text.casefold() in trained_on:
+                        problems.add(
+                            where,
+                            f"held-out example {text!r} is also training data "
+                            f"({trained_on[text.casefold()]}); held-out examples are never "
+                            "trained on",
+                        )
+        place = Where(files[0] if files else tests / "nlu" / f"heldout_{lang}.yml", 1)
+        for intent in sorted(training):
+            if held_out[intent] < MIN_HELD_OUT:
+                problems.add(
+                    place,
+                    f"{intent}: {held_out[intent]} held-out {lang} examples, {MIN_HELD_OUT} wanted",
+                )
+        covered: set[str] = set()
+        story_files = sorted((tests / "conversations" / "stories").glob(f"*_{lang}.yml"))
+        for path in story_files:
+            for story in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(
+                "stories"
+            ) or []:
+                covered |= {
+                    str(step["intent"]) for step in story.get("steps") or [] if "intent" in step
+                }
+        story_place = Where(
+            story_files[0]
+            if story_files
+            else tests / "conversations" / "stories" / f"test_faq_{lang}.yml",
+            1,
+        )
+        for topic in sorted(t for t in training if t.startswith(f"{RETRIEVAL_INTENT}/")):
+            if topic not in covered:
+                problems.add(story_place, f"{topic} is in no {lang} regression story")
+
+
 def check(root: Path = ROOT) -> Problems:
     problems = Problems()
     check_nlu(root / "data", problems)
     check_responses(root / "bot" / "domain", problems)
     check_service_texts(root / "handoff" / "texts", problems)
+    check_faq(root, problems)
+    check_test_data(root, problems)
     return problems
 
 

@@ -2,8 +2,15 @@
 
 Runs the trained model on every example of tests/nlu/heldout*_{fi,sv}.yml (never trained on) and
 prints per-intent precision, recall and F1 and the macro-F1 of each language; writes the same as
-Markdown to var/reports/nlu.md. Exits non-zero when a gate fails: recall of emergency and crisis
-must be 100 % in both languages.
+Markdown to var/reports/nlu.md. A frequently asked question counts as its topic (`faq/<topic>`,
+the ResponseSelector's choice), so every FAQ topic is scored like an intent.
+
+Exits non-zero when a gate fails, in either language:
+- macro-F1 over all intents and FAQ topics at least 0.93 (a floor against regressions);
+- F1 of every intent and FAQ topic at least 0.70 (a floor against regressions);
+- recall of emergency and crisis 100 %.
+The targets (issue 4) are macro-F1 0.95 and 0.80 for every intent and topic; what is still below
+them is listed as "below target" without failing, until the training data reaches them.
 
 tests/nlu/fresh*_{fi,sv}.yml are reported too but not gated: sets written later by someone who saw
 neither the training data nor the safety terms, to show how the bot does on wording nobody tuned
@@ -27,6 +34,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model's own components live in bot/components
 SAFETY_INTENTS = ("emergency", "crisis")
+MIN_MACRO_F1 = 0.93  # enforced floor
+TARGET_MACRO_F1 = 0.95  # reported
+MIN_F1 = 0.70  # enforced floor
+TARGET_F1 = 0.80  # reported
 Example = tuple[str, str]  # (text, intent)
 
 
@@ -67,6 +78,13 @@ def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
     return table
 
 
+def label(parsed: dict) -> str:  # type: ignore[type-arg]
+    """The intent, or for a retrieval intent the full topic the ResponseSelector chose."""
+    intent = (parsed.get("intent") or {}).get("name") or ""
+    selected = (parsed.get("response_selector") or {}).get(intent) or {}
+    return (selected.get("response") or {}).get("intent_response_key") or intent
+
+
 class Model:
     """The trained model, loaded once."""
 
@@ -78,12 +96,19 @@ class Model:
     def intents(self, texts: list[str]) -> list[str]:
         async def parse_all() -> list[str]:
             parsed = [await self._agent.parse_message(text) for text in texts]
-            return [(p.get("intent") or {}).get("name") or "" for p in parsed]
+            return [label(p) for p in parsed]
 
         return asyncio.run(parse_all())
 
 
-def report(model: Model, prefix: str, title: str, language: str, lines: list[str]) -> list[str]:
+def report(
+    model: Model,
+    prefix: str,
+    title: str,
+    language: str,
+    lines: list[str],
+    below_target: list[str],
+) -> list[str]:
     """Append one language's table of one kind of set to `lines`; return its gate failures."""
     examples = held_out(prefix, language)
     if not examples:
@@ -104,13 +129,29 @@ def report(model: Model, prefix: str, title: str, language: str, lines: list[str
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     failures = []
+    gated = prefix == "heldout"
+    # F1 = 0.8 computed in floating point can come out as 0.7999999999999999: compare rounded.
+    if gated and MIN_MACRO_F1 <= round(macro, 6) < TARGET_MACRO_F1:
+        below_target.append(f"{language}: macro-F1 {macro:.3f} < {TARGET_MACRO_F1:.2f}")
+    if gated and round(macro, 6) < MIN_MACRO_F1:
+        failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.2f}")
     for intent, row in table.items():
         lines.append(
             f"| {intent} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f}"
             f" | {int(row['support'])} |"
         )
-        if prefix == "heldout" and intent in SAFETY_INTENTS and row["recall"] < 1.0:
+        if gated and intent in SAFETY_INTENTS and row["recall"] < 1.0:
             failures.append(f"{language}: {intent} recall {row['recall']:.3f} < 1.000")
+        if gated and MIN_F1 <= round(row["f1"], 6) < TARGET_F1:
+            below_target.append(f"{language}: {intent} F1 {row['f1']:.3f} < {TARGET_F1:.2f}")
+        if gated and round(row["f1"], 6) < MIN_F1:
+            confused = [
+                m for m in mistakes if f"expected {intent}," in m or m.endswith(f"got {intent}")
+            ]
+            failures.append(
+                f"{language}: {intent} F1 {row['f1']:.3f} < {MIN_F1:.2f}\n    "
+                + "\n    ".join(confused)
+            )
     lines += ["", "Misclassified:", "", *(mistakes or ["- none"]), ""]
     return failures
 
@@ -126,9 +167,18 @@ def main() -> int:
     model = Model(Path(args.model))
     lines = ["# NLU report", ""]
     failures: list[str] = []
+    below_target: list[str] = []
     for prefix, title in SETS.items():
         for language in ("fi", "sv"):
-            failures += report(model, prefix, title, language, lines)
+            failures += report(model, prefix, title, language, lines, below_target)
+    if below_target:
+        lines += [
+            f"## Below the targets (macro-F1 {TARGET_MACRO_F1:.2f}, F1 {TARGET_F1:.2f};"
+            " reported, not failing)",
+            "",
+            *(f"- {item}" for item in below_target),
+            "",
+        ]
     text = "\n".join(lines)
     print(text)
     out = ROOT / "var" / "reports" / "nlu.md"
@@ -137,6 +187,8 @@ def main() -> int:
     if failures:
         print("NLU GATE FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
+    if below_target:
+        print("below the targets:\n  " + "\n  ".join(below_target))
     print(f"NLU gates passed; report written to {out.relative_to(ROOT)}")
     return 0
 

@@ -8,12 +8,19 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
+    RESPONSE_SELECTOR,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.need_rules import NeedRules
 from bot.components.safety_rules import SafetyRules
+from bot.components.short_replies import ShortReplies
 
 SEVERITY = {"emergency": 3, "crisis": 2}
 
@@ -81,6 +88,15 @@ class SafetyLayer(RuleComponent):
             # more is chosen: in doubt, the resident gets the safety answer, not a generic one.
             "escalation_threshold": 0.25,
             "confident_threshold": 0.6,
+            # ... but only for a message of at least this many words: on one or two words
+            # ("pojanpoikaani", an answer to "whom does it concern?") the model's ranking is noise,
+            # and the curated terms still catch "apua!" or "hjälp".
+            "escalation_min_words": 3,
+            # A crisis of this kind is left to the FAQ answer the model chose confidently: asking
+            # where to get help for violence gets the answer on Nollalinja (which also gives 112
+            # and offers a worker). Violence happening now is an emergency and always escalates;
+            # so does every mental-health crisis.
+            "crisis_answered_by_faq": {"violence": "faq/violence_helpline"},
         }
 
     @property
@@ -91,6 +107,8 @@ class SafetyLayer(RuleComponent):
 
     def _process(self, message: Message, text: str) -> None:
         verdict = self.rules.assess(text)
+        if self._answered_by_faq(message, verdict.urgency, verdict.crisis_kind):
+            return
         if verdict.urgency == "none":
             escalated = self._unsure_safety_intent(message)
             if escalated:
@@ -108,10 +126,22 @@ class SafetyLayer(RuleComponent):
         if SEVERITY.get(predicted, 0) < SEVERITY[verdict.urgency]:
             self._set_intent(message, verdict.urgency)
 
+    def _answered_by_faq(self, message: Message, urgency: str, kind: str | None) -> bool:
+        topic = self.config["crisis_answered_by_faq"].get(kind or "")
+        if urgency != "crisis" or topic is None:
+            return False
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != "faq" or intent.get("confidence", 0.0) < self._confident_at:
+            return False
+        selected = ((message.get(RESPONSE_SELECTOR) or {}).get("faq") or {}).get("response")
+        return bool(selected) and selected.get("intent_response_key") == topic
+
     def _unsure_safety_intent(self, message: Message) -> str | None:
         """An emergency or a crisis that the unsure model ranked high enough to escalate to."""
         intent = message.get(INTENT) or {}
         if intent.get("name") in SEVERITY:
+            return None
+        if len((message.get(TEXT) or "").split()) < int(self.config["escalation_min_words"]):
             return None
         unsure = intent.get("name") == "nlu_fallback" or intent.get("confidence", 0.0) < (
             self._confident_at
@@ -135,13 +165,71 @@ class SafetyLayer(RuleComponent):
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ShortReplyClassifier(RuleComponent):
+    """A message that is only a greeting, a farewell, thanks, yes or no (bot/lexicon/
+    short_replies.yml) gets that intent for certain; the model is weakest on one or two words."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._replies: ShortReplies | None = None
+
+    @property
+    def replies(self) -> ShortReplies:
+        if self._replies is None:
+            self._replies = ShortReplies()
+        return self._replies
+
+    def _process(self, message: Message, text: str) -> None:
+        intent = self.replies.intent(text)
+        if intent:
+            SafetyLayer._set_intent(message, intent)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class UnsureTopicFallback(RuleComponent):
+    """A frequently asked question whose topic the ResponseSelector is unsure of is not answered
+    with a guess: the intent becomes `nlu_fallback` (the resident is asked to rephrase, and the
+    SafetyLayer after it may still choose 112 or the crisis line)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"retrieval_intent": "faq", "threshold": 0.15}
+
+    def _process(self, message: Message, text: str) -> None:
+        intent = message.get(INTENT) or {}
+        retrieval_intent = self.config["retrieval_intent"]
+        if intent.get("name") != retrieval_intent:
+            return
+        selected = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent) or {}
+        confidence = (selected.get("response") or {}).get("confidence", 0.0)
+        if confidence >= float(self.config["threshold"]):
+            return
+        fallback = {"name": "nlu_fallback", "confidence": float(self.config["threshold"])}
+        ranking = [fallback] + [
+            other
+            for other in message.get(INTENT_RANKING_KEY) or []
+            if other.get("name") != "nlu_fallback"
+        ]
+        message.set(INTENT, fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class NeedExtractor(RuleComponent):
-    """Entities municipality, service_area, concerns, age_hint and reference, by rules."""
+    """Entities municipality, service_area, concerns, age_hint and reference, by rules.
+
+    Runs after the intent is final and leaves a frequently asked question without entities: a
+    question about home care is not a matter about an older person, and must not fill the slots of
+    a hand-off that may follow about someone else."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._rules: NeedRules | None = None
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"skip_intents": ["faq"]}
 
     @property
     def rules(self) -> NeedRules:
@@ -150,6 +238,8 @@ class NeedExtractor(RuleComponent):
         return self._rules
 
     def _process(self, message: Message, text: str) -> None:
+        if (message.get(INTENT) or {}).get("name") in self.config["skip_intents"]:
+            return
         found = [
             _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
             for item in self.rules.extract(text)

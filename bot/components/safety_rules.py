@@ -15,6 +15,22 @@ class SafetyVerdict:
     hits: list[Hit] = field(default_factory=list)
 
 
+def outside_not_danger(found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """The hits outside wording that is no sign of danger (a helping service's name, danger
+    denied or past: bot/lexicon/safety.yml, `not_danger`)."""
+    services = found.pop("not_danger", [])
+    kept: dict[str, list[Hit]] = {}
+    for category, hits in found.items():
+        outside = [
+            hit
+            for hit in hits
+            if not any(name.start <= hit.start and hit.end <= name.end for name in services)
+        ]
+        if outside:
+            kept[category] = outside
+    return kept
+
+
 class SafetyRules:
     """Reads bot/lexicon/safety.yml once; `assess` is pure and fast."""
 
@@ -22,7 +38,7 @@ class SafetyRules:
         self._lexicon = lexicon or Lexicon.from_file("safety.yml")
 
     def assess(self, text: str) -> SafetyVerdict:
-        found = self._lexicon.categories(text)
+        found = outside_not_danger(self._lexicon.categories(text))
         violence = found.get("crisis_violence", [])
         if "emergency" in found:
             return SafetyVerdict("emergency", None, found["emergency"])

@@ -114,13 +114,24 @@ def test_no_response_has_an_unfilled_placeholder() -> None:
 def test_every_domain_intent_has_examples(language: str) -> None:
     examples = nlu_examples(language)
     for intent in sorted(domain_intents()):
-        count = len(examples.get(intent, []))
-        assert count >= MIN_EXAMPLES, (
-            f"{intent} has {count} {language} examples, wants {MIN_EXAMPLES}"
+        topics = [name for name in examples if name.startswith(f"{intent}/")]
+        for name in topics or [intent]:
+            count = len(examples.get(name, []))
+            assert count >= MIN_EXAMPLES, (
+                f"{name} has {count} {language} examples, wants {MIN_EXAMPLES}"
+            )
+    base_names = {name.split("/")[0] for name in examples}
+    assert base_names <= domain_intents(), f"not in the domain: {base_names - domain_intents()}"
+
+
+def test_every_faq_topic_has_an_answer_and_every_answer_a_topic() -> None:
+    answers = {name.removeprefix("utter_") for name in responses() if "/" in name}
+    for language in LANGUAGES:
+        topics = {name for name in nlu_examples(language) if "/" in name}
+        assert topics == answers, (
+            f"{language}: topics without an answer {sorted(topics - answers)}, "
+            f"answers without examples {sorted(answers - topics)}"
         )
-    assert set(examples) <= domain_intents(), (
-        f"not in the domain: {set(examples) - domain_intents()}"
-    )
 
 
 def test_no_example_is_in_two_intents() -> None:

@@ -25,7 +25,7 @@ def checker() -> ModuleType:
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """A copy of the project's content to break."""
-    for part in ("data", "bot/domain", "handoff/texts"):
+    for part in ("data", "bot/domain", "handoff/texts", "tests/nlu", "tests/conversations/stories"):
         shutil.copytree(ROOT / part, tmp_path / part)
     return tmp_path
 
@@ -102,3 +102,53 @@ def test_intent_missing_on_one_side_and_too_few_examples(copy: Path) -> None:
     assert "intent thank has no sv examples in basics.yml" in found
     assert "intent lonely has no sv examples" in found
     assert "basics.yml:" in found and "examples, 15 wanted" in found
+
+
+def test_faq_topic_without_answer_and_unknown_placeholder(copy: Path) -> None:
+    domain = copy / "bot/domain/faq_rights.yml"
+    replace(domain, "utter_faq/privacy:", "utter_faq/privacy_policy:")
+    replace(domain, "{county_website}", "{county_phone}")
+    found = problems(copy)
+    assert any(
+        "data/nlu_fi/faq_rights.yml:" in p and "faq/privacy has no answer utter_faq/privacy" in p
+        for p in found
+    ), found
+    assert any(
+        p.startswith(f"{domain}:") and "utter_faq/privacy_policy: no fi training examples" in p
+        for p in found
+    ), found
+    assert any(
+        p.startswith(f"{domain}:") and "unknown placeholder(s) ['county_phone']" in p for p in found
+    ), found
+
+
+def test_held_out_example_in_training_data_and_too_few_held_out(copy: Path) -> None:
+    held_out = copy / "tests/nlu/heldout_faq_sv.yml"
+    text = held_out.read_text(encoding="utf-8")
+    start = text.index("  - intent: faq/veterans")
+    end = text.index("  - intent:", start + 1)
+    held_out.write_text(text[:start] + text[end:], encoding="utf-8")
+    training = copy / "data/nlu_fi/faq_contact.yml"
+    leaked = next(
+        line.strip()[2:]
+        for line in (copy / "tests/nlu/heldout_faq_fi.yml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("      - ")
+    )
+    replace(training, "    examples: |\n", f"    examples: |\n      - {leaked}\n")
+    found = problems(copy)
+    assert any("faq/veterans: 0 held-out sv examples, 5 wanted" in p for p in found), found
+    assert any(
+        "tests/nlu/heldout_faq_fi.yml:" in p
+        and f"held-out example {leaked!r} is also training data" in p
+        for p in found
+    ), found
+
+
+def test_faq_topic_missing_from_a_languages_regression_stories(copy: Path) -> None:
+    stories = copy / "tests/conversations/stories/test_faq_sv.yml"
+    replace(stories, "intent: faq/veterans", "intent: faq/home_care")
+    found = problems(copy)
+    assert any(
+        p.startswith(f"{stories}:") and "faq/veterans is in no sv regression story" in p
+        for p in found
+    ), found

@@ -1,0 +1,113 @@
+"""The SafetyLayer component over the model's prediction: when it overrides and when a confident
+FAQ answer is left alone."""
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.nlu import SafetyLayer
+
+layer = SafetyLayer({})
+
+
+def predicted(text: str, intent: str, confidence: float, topic: str | None = None) -> Message:
+    data: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+    }
+    if topic:
+        data["response_selector"] = {
+            "faq": {"response": {"intent_response_key": topic, "confidence": 0.9}}
+        }
+    return Message(data=data)
+
+
+def intent_after(message: Message) -> str:
+    return str(layer.process([message])[0].get("intent")["name"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mistä saa apua lähisuhdeväkivaltaan", "var får man hjälp om man utsätts för våld i hemmet"],
+)
+def test_a_confident_question_about_violence_help_keeps_its_faq_answer(text: str) -> None:
+    assert intent_after(predicted(text, "faq", 0.9, "faq/violence_helpline")) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "topic", "expected"),
+    [
+        # the model unsure: the safety answer wins
+        ("mistä saa apua lähisuhdeväkivaltaan", "faq", 0.4, "faq/violence_helpline", "crisis"),
+        # another topic chosen: the safety answer wins
+        ("mistä saa apua lähisuhdeväkivaltaan", "faq", 0.9, "faq/family_counselling", "crisis"),
+        # violence happening now is an emergency, whatever the model says
+        (
+            "mies lyö minua nyt, mikä on nollalinjan numero",
+            "faq",
+            0.9,
+            "faq/violence_helpline",
+            "emergency",
+        ),
+        # a mental-health crisis always escalates
+        (
+            "haluan kuolla, mikä on kriisipuhelimen numero",
+            "faq",
+            0.9,
+            "faq/crisis_helplines",
+            "crisis",
+        ),
+        (
+            "jag vill inte leva längre, vad har kristelefonen för nummer",
+            "faq",
+            0.9,
+            "faq/crisis_helplines",
+            "crisis",
+        ),
+    ],
+)
+def test_safety_overrides(
+    text: str, intent: str, confidence: float, topic: str, expected: str
+) -> None:
+    assert intent_after(predicted(text, intent, confidence, topic)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mikä on myrkytystietokeskuksen numero", "vad är numret till giftinformationscentralen"],
+)
+def test_a_service_name_alone_does_not_escalate(text: str) -> None:
+    assert intent_after(predicted(text, "faq", 0.9, "faq/poison_information")) == "faq"
+
+
+def test_an_unsure_faq_topic_becomes_a_fallback_and_a_sure_one_stays() -> None:
+    from bot.components.nlu import UnsureTopicFallback
+
+    gate = UnsureTopicFallback({})
+    unsure = predicted("blorp snirf", "faq", 0.9, "faq/veterans")
+    unsure.get("response_selector")["faq"]["response"]["confidence"] = 0.12
+    assert gate.process([unsure])[0].get("intent")["name"] == "nlu_fallback"
+    sure = predicted("veteraanien palvelut", "faq", 0.9, "faq/veterans")
+    assert gate.process([sure])[0].get("intent")["name"] == "faq"
+    greeting = predicted("hei", "greet", 0.9)
+    assert gate.process([greeting])[0].get("intent")["name"] == "greet"
+
+
+def ranked(text: str, ranking: dict[str, float]) -> Message:
+    best = max(ranking, key=lambda name: ranking[name])
+    return Message(
+        data={
+            "text": text,
+            "intent": {"name": best, "confidence": ranking[best]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking.items()],
+        }
+    )
+
+
+def test_an_unsure_model_escalates_a_sentence_but_not_a_one_word_answer() -> None:
+    sentence = ranked("en tiedä enää mitä teen tämän kanssa", {"concern": 0.45, "crisis": 0.3})
+    assert intent_after(sentence) == "crisis"
+    one_word = ranked("pojanpoikaani", {"inform": 0.55, "crisis": 0.3})
+    assert intent_after(one_word) == "inform"
