@@ -152,3 +152,10 @@ def test_faq_topic_missing_from_a_languages_regression_stories(copy: Path) -> No
         p.startswith(f"{stories}:") and "faq/veterans is in no sv regression story" in p
         for p in found
     ), found
+
+
+def test_held_out_examples_are_compared_without_case_accents_or_punctuation() -> None:
+    comparable = checker().comparable
+    assert comparable("Mikä on hätänumero?") == comparable("mika on hatanumero")
+    assert comparable("Hur får man fysioterapi?") == comparable("hur far man fysioterapi")
+    assert comparable("miten haetaan kotihoitoa") != comparable("miten haetaan omaishoitoa")
