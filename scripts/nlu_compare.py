@@ -38,50 +38,32 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from nlu_report import label, scores  # noqa: E402
 
+CHAR_NGRAMS = {
+    "name": "CountVectorsFeaturizer",
+    "analyzer": "char_wb",
+    "min_ngram": 2,
+    "max_ngram": 5,
+}
+WORD_FEATURES = [
+    {"name": "RegexFeaturizer"},
+    {"name": "LexicalSyntacticFeaturizer"},
+    {"name": "CountVectorsFeaturizer"},
+    CHAR_NGRAMS,
+]
 # The tokenisation and featurisation of each candidate; the rest of the pipeline is production's.
 CANDIDATES: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "char": (
         "whitespace tokens; character n-grams (char_wb 2–5) only",
-        [
-            {"name": "WhitespaceTokenizer"},
-            {
-                "name": "CountVectorsFeaturizer",
-                "analyzer": "char_wb",
-                "min_ngram": 2,
-                "max_ngram": 5,
-            },
-        ],
+        [{"name": "WhitespaceTokenizer"}, CHAR_NGRAMS],
     ),
     "words_char": (
         "whitespace tokens; regex and lexical-syntactic features, word counts, char n-grams 2–5",
-        [
-            {"name": "WhitespaceTokenizer"},
-            {"name": "RegexFeaturizer"},
-            {"name": "LexicalSyntacticFeaturizer"},
-            {"name": "CountVectorsFeaturizer"},
-            {
-                "name": "CountVectorsFeaturizer",
-                "analyzer": "char_wb",
-                "min_ngram": 2,
-                "max_ngram": 5,
-            },
-        ],
+        [{"name": "WhitespaceTokenizer"}, *WORD_FEATURES],
     ),
     "stems_char": (
         "spaCy tokens with folded 6-character stems as lemmas; regex and lexical-syntactic "
         "features, stem counts, char n-grams 2–5",
-        [
-            {"name": "bot.components.tokenizer.StemmingTokenizer"},
-            {"name": "RegexFeaturizer"},
-            {"name": "LexicalSyntacticFeaturizer"},
-            {"name": "CountVectorsFeaturizer"},
-            {
-                "name": "CountVectorsFeaturizer",
-                "analyzer": "char_wb",
-                "min_ngram": 2,
-                "max_ngram": 5,
-            },
-        ],
+        [{"name": "bot.components.tokenizer.StemmingTokenizer"}, *WORD_FEATURES],
     ),
 }
 FIRST_LEARNER = "DIETClassifier"
@@ -118,8 +100,8 @@ def folds(data: list[Example], k: int, seed: int = 42) -> list[list[Example]]:
     return parts
 
 
-def candidate_config(name: str) -> dict[str, Any]:
-    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+def candidate_config(name: str, production: dict[str, Any]) -> dict[str, Any]:
+    config = copy.deepcopy(production)
     pipeline = config["pipeline"]
     first = next(i for i, c in enumerate(pipeline) if c["name"] == FIRST_LEARNER)
     config["pipeline"] = copy.deepcopy(CANDIDATES[name][1]) + pipeline[first:]
@@ -180,6 +162,8 @@ def main() -> int:
     logging.disable(logging.WARNING)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+    # Read once: editing bot/config.yml during a long run must not change the candidates midway.
+    production = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
     lines = ["# NLU pipelines compared by cross-validation", ""]
     for language in args.languages:
         data = examples(language)
@@ -193,7 +177,7 @@ def main() -> int:
             "| --- | ---: | ---: | --- | ---: |",
         ]
         for name in args.pipelines:
-            config = candidate_config(name)
+            config = candidate_config(name, production)
             macro_scores, accuracies, seconds = [], [], []
             per_label: dict[str, list[float]] = defaultdict(list)
             for index, test in enumerate(parts):
