@@ -36,6 +36,22 @@ def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> di
     }
 
 
+def set_intent(message: Message, name: str, confidence: float = 1.0) -> None:
+    """Make `name` the message's intent, first in the ranking."""
+    intent = {"name": name, "confidence": confidence}
+    ranking = [intent] + [
+        other for other in message.get(INTENT_RANKING_KEY) or [] if other.get("name") != name
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def chosen_topic(message: Message, retrieval_intent: str) -> dict[str, Any]:
+    """The ResponseSelector's choice for `retrieval_intent` (intent_response_key, confidence…)."""
+    selected = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent) or {}
+    return dict(selected.get("response") or {})
+
+
 class RuleComponent(GraphComponent):
     """A component that learns nothing: it applies rules to each typed message (not payloads)."""
 
@@ -112,7 +128,7 @@ class SafetyLayer(RuleComponent):
         if verdict.urgency == "none":
             escalated = self._unsure_safety_intent(message)
             if escalated:
-                self._set_intent(message, escalated)
+                set_intent(message, escalated)
             return
         entities = list(message.get(ENTITIES) or [])
         first = verdict.hits[0]
@@ -124,7 +140,7 @@ class SafetyLayer(RuleComponent):
         message.set(ENTITIES, entities, add_to_output=True)
         predicted = (message.get(INTENT) or {}).get("name") or ""
         if SEVERITY.get(predicted, 0) < SEVERITY[verdict.urgency]:
-            self._set_intent(message, verdict.urgency)
+            set_intent(message, verdict.urgency)
 
     def _answered_by_faq(self, message: Message, urgency: str, kind: str | None) -> bool:
         topic = self.config["crisis_answered_by_faq"].get(kind or "")
@@ -133,8 +149,7 @@ class SafetyLayer(RuleComponent):
         intent = message.get(INTENT) or {}
         if intent.get("name") != "faq" or intent.get("confidence", 0.0) < self._confident_at:
             return False
-        selected = ((message.get(RESPONSE_SELECTOR) or {}).get("faq") or {}).get("response")
-        return bool(selected) and selected.get("intent_response_key") == topic
+        return chosen_topic(message, "faq").get("intent_response_key") == topic
 
     def _unsure_safety_intent(self, message: Message) -> str | None:
         """An emergency or a crisis that the unsure model ranked high enough to escalate to."""
@@ -155,15 +170,6 @@ class SafetyLayer(RuleComponent):
         candidates = [name for name in SEVERITY if ranking.get(name, 0.0) >= self._escalate_at]
         return max(candidates, key=lambda name: ranking[name]) if candidates else None
 
-    @staticmethod
-    def _set_intent(message: Message, name: str) -> None:
-        intent = {"name": name, "confidence": 1.0}
-        ranking = [intent] + [
-            other for other in message.get(INTENT_RANKING_KEY) or [] if other.get("name") != name
-        ]
-        message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ShortReplyClassifier(RuleComponent):
@@ -183,7 +189,7 @@ class ShortReplyClassifier(RuleComponent):
     def _process(self, message: Message, text: str) -> None:
         intent = self.replies.intent(text)
         if intent:
-            SafetyLayer._set_intent(message, intent)
+            set_intent(message, intent)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -201,18 +207,9 @@ class UnsureTopicFallback(RuleComponent):
         retrieval_intent = self.config["retrieval_intent"]
         if intent.get("name") != retrieval_intent:
             return
-        selected = (message.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent) or {}
-        confidence = (selected.get("response") or {}).get("confidence", 0.0)
-        if confidence >= float(self.config["threshold"]):
-            return
-        fallback = {"name": "nlu_fallback", "confidence": float(self.config["threshold"])}
-        ranking = [fallback] + [
-            other
-            for other in message.get(INTENT_RANKING_KEY) or []
-            if other.get("name") != "nlu_fallback"
-        ]
-        message.set(INTENT, fallback, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        threshold = float(self.config["threshold"])
+        if chosen_topic(message, retrieval_intent).get("confidence", 0.0) < threshold:
+            set_intent(message, "nlu_fallback", threshold)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
