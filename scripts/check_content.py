@@ -293,15 +293,17 @@ def check_test_data(root: Path, problems: Problems) -> None:
         }
         held_out: dict[str, int] = defaultdict(int)
         files = sorted((tests / "nlu").glob(f"heldout*_{lang}.yml"))
-        for path in files:
+        fresh = sorted((tests / "nlu").glob(f"fresh*_{lang}.yml"))
+        for path in [*files, *fresh]:
             for intent, (_, examples) in nlu_intents(path, problems).items():
-                held_out[intent] += len(examples)
+                if path in files:
+                    held_out[intent] += len(examples)
                 for text, where in examples:
                     if comparable(text) in trained_on:
                         problems.add(
                             where,
-                            f"held-out example {text!r} is also training data "
-                            f"({trained_on[comparable(text)]}); held-out examples are never "
+                            f"test example {text!r} is also training data "
+                            f"({trained_on[comparable(text)]}); test examples are never "
                             "trained on",
                         )
         place = Where(files[0] if files else tests / "nlu" / f"heldout_{lang}.yml", 1)

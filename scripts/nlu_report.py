@@ -6,15 +6,16 @@ Markdown to var/reports/nlu.md. A frequently asked question counts as its topic 
 the ResponseSelector's choice), so every FAQ topic is scored like an intent.
 
 Exits non-zero when a gate fails, in either language:
-- macro-F1 over all intents and FAQ topics at least 0.93 (a floor against regressions);
+- macro-F1 over all intents and FAQ topics at least 0.95 (the target of issue 4);
 - F1 of every intent and FAQ topic at least 0.70 (a floor against regressions);
 - recall of emergency and crisis 100 %.
-The targets (issue 4) are macro-F1 0.95 and 0.80 for every intent and topic; what is still below
-them is listed as "below target" without failing, until the training data reaches them.
+The per-label target (issue 4) is 0.80 for every intent and topic; what is still below it is listed
+as "below target" without failing, until the training data reaches it.
 
-tests/nlu/fresh*_{fi,sv}.yml are reported too but not gated: sets written later by someone who saw
-neither the training data nor the safety terms, to show how the bot does on wording nobody tuned
-it for (the gated sets were looked at while the safety terms were curated).
+tests/nlu/fresh_*_{fi,sv}.yml and tests/nlu/fresh2_{fi,sv}.yml are reported too but not gated:
+sets written later by someone who saw neither the training data nor the safety terms, to show how
+the bot does on wording nobody tuned it for. The first fresh sets were read while safety terms
+were curated; fresh2 (2026-11-23, every intent and topic) had not been read when it was added.
 
     .venv-bot/bin/python scripts/nlu_report.py [--model models/neuvo.tar.gz]
 """
@@ -34,19 +35,23 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model's own components live in bot/components
 SAFETY_INTENTS = ("emergency", "crisis")
-MIN_MACRO_F1 = 0.93  # enforced floor
+MIN_MACRO_F1 = 0.95  # enforced: the target
 TARGET_MACRO_F1 = 0.95  # reported
 MIN_F1 = 0.70  # enforced floor
 TARGET_F1 = 0.80  # reported
 Example = tuple[str, str]  # (text, intent)
 
 
-SETS = {"heldout": "held-out sets (gated)", "fresh": "fresh sets (reported, not gated)"}
+SETS = {
+    "heldout": "held-out sets (gated)",
+    "fresh": "fresh sets (reported, not gated)",
+    "fresh2": "fresh2 sets, untouched when added (reported, not gated)",
+}
 
 
 def held_out(prefix: str, language: str) -> list[Example]:
     examples: list[Example] = []
-    for path in sorted((ROOT / "tests" / "nlu").glob(f"{prefix}*_{language}.yml")):
+    for path in sorted((ROOT / "tests" / "nlu").glob(f"{prefix}_*{language}.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in item["examples"].splitlines():
                 if line.strip().startswith("- "):

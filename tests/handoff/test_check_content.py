@@ -139,7 +139,7 @@ def test_held_out_example_in_training_data_and_too_few_held_out(copy: Path) -> N
     assert any("faq/veterans: 0 held-out sv examples, 5 wanted" in p for p in found), found
     assert any(
         "tests/nlu/heldout_faq_fi.yml:" in p
-        and f"held-out example {leaked!r} is also training data" in p
+        and f"test example {leaked!r} is also training data" in p
         for p in found
     ), found
 
