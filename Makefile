@@ -7,16 +7,19 @@ BOT := .venv-bot/bin
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-.PHONY: run test setup train reload migrate lint test-service test-actions test-bot test-e2e validate nlu-report nlu-compare check-content check-county lock clean
+.PHONY: run test setup browser train reload migrate lint test-service test-actions test-bot test-e2e validate nlu-report nlu-compare check-content check-county screenshots lock clean
 
 run: setup  ## set up, train if needed, start all three processes, print the URL
 	$(SERVICE_PY) scripts/neuvo.py run
 
-test: setup check-content train lint validate test-service test-actions test-bot nlu-report test-e2e  ## everything CI runs
+test: setup browser check-content train lint validate test-service test-actions test-bot nlu-report test-e2e  ## everything CI runs
 	@echo "all Neuvo checks passed"
 
 setup:  ## create or update .venv (service) and .venv-bot (Rasa) from the lock files
 	@bash scripts/setup.sh
+
+browser:  ## Debian's Chromium for the browser tests (apt-get; Playwright never downloads a browser)
+	@bash scripts/browser.sh
 
 train: setup  ## train the Rasa model if its inputs changed
 	$(SERVICE_PY) scripts/neuvo.py train
@@ -46,10 +49,13 @@ test-bot: train  ## conversation regression stories through the trained model (u
 	$(RASA_QUIET) $(BOT)/rasa test core --e2e --model models/neuvo.tar.gz --stories tests/conversations/stories \
 		--fail-on-prediction-errors --out var/results/core
 
-test-e2e: train  ## all three processes, through the public API
+test-e2e: train browser  ## all three processes, through the public API and in Chromium (widget, console)
 	.venv/bin/pytest tests/e2e
 
-nlu-report: train  ## held-out sets: fails if macro-F1 < 0.93, any intent/topic F1 < 0.70, emergency/crisis recall < 100 %
+screenshots: train browser  ## the browser tests, copying the docs' screenshots to docs/screenshots/
+	NEUVO_DOCS_SCREENSHOTS=1 .venv/bin/pytest tests/e2e/test_browser.py
+
+nlu-report: train  ## held-out sets: fails if macro-F1 < 0.95, any intent/topic F1 < 0.70, emergency/crisis recall < 100 %
 	$(RASA_QUIET) $(BOT)/python scripts/nlu_report.py --model models/neuvo.tar.gz
 
 nlu-compare: setup  ## cross-validated comparison of NLU pipelines per language (slow; not part of test)

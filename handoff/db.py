@@ -51,8 +51,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(database_url: str) -> Engine:
-    """Create the engine; for SQLite, create the file's folder and turn on WAL and foreign keys."""
+def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
+    """Create the engine; for SQLite, create the file's folder and turn on WAL and foreign keys.
+
+    `sqlite_immediate=False` is for the service's own tests only: they keep one transaction open
+    per test (rolled back at its end), which an IMMEDIATE transaction elsewhere would wait for."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -71,7 +74,10 @@ def make_engine(database_url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE: a transaction takes the write lock when it starts and waits for it (the
+            # 30 s busy timeout). With a plain BEGIN, a request that read before another one
+            # committed fails with "database is locked" when it then writes (WAL snapshots).
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

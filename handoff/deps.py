@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from handoff.auth.tokens import bearer_token
 from handoff.bot.client import Bot
 from handoff.config import Settings
+from handoff.conversations.turns import ConversationTurns
 from handoff.county.schema import CountyConfig
 from handoff.db import session_scope
 from handoff.language.detector import LanguageDetection
@@ -59,3 +60,11 @@ def get_calendar(request: Request) -> WorkingDays:
 
 CountyDep = Annotated[CountyConfig, Depends(get_county)]
 CalendarDep = Annotated[WorkingDays, Depends(get_calendar)]
+
+
+def get_turns(request: Request) -> ConversationTurns:
+    turns: ConversationTurns = request.app.state.turns
+    return turns
+
+
+TurnsDep = Annotated[ConversationTurns, Depends(get_turns)]

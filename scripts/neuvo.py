@@ -71,9 +71,26 @@ def settings() -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{var_dir}/neuvo.db",
         "RASA_TRACKER_STORE_URL": f"sqlite:///{var_dir}/rasa_trackers.db",
         "RASA_TELEMETRY_ENABLED": "false",
+        "HANDOFF_LOG_FORMAT": "json",  # one JSON object per line in var/log/handoff.log
     }
     env = {key: os.environ.get(key, default) for key, default in env.items()}
     env.setdefault("RASA_URL", os.environ.get("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}"))
+    # Several Rasa replicas (the production profile): ports RASA_PORT, RASA_PORT+1, …; they need
+    # a shared tracker store (PostgreSQL) and the Redis lock store.
+    env["NEUVO_RASA_REPLICAS"] = os.environ.get("NEUVO_RASA_REPLICAS", "1")
+    replicas = int(env["NEUVO_RASA_REPLICAS"])
+    env["RASA_URLS"] = os.environ.get("RASA_URLS") or ",".join(
+        [env["RASA_URL"]]
+        + [f"http://127.0.0.1:{int(env['RASA_PORT']) + i}" for i in range(1, replicas)]
+    )
+    env["NEUVO_LOCK_STORE"] = os.environ.get("NEUVO_LOCK_STORE", "redis" if replicas > 1 else "")
+    for key, default in (
+        ("NEUVO_REDIS_HOST", "127.0.0.1"),
+        ("NEUVO_REDIS_PORT", "6379"),
+        ("NEUVO_REDIS_DB", "1"),
+        ("NEUVO_REDIS_KEY_PREFIX", "neuvo"),
+    ):
+        env[key] = os.environ.get(key, default)
     env["ACTION_SERVER_URL"] = os.environ.get(
         "ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}"
     )
@@ -210,6 +227,17 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
         env={**os.environ, **env},
         check=True,
     )
+    replicas = int(env["NEUVO_RASA_REPLICAS"])
+    if replicas > 1 and (
+        env["NEUVO_LOCK_STORE"] != "redis" or env["RASA_TRACKER_STORE_URL"].startswith("sqlite")
+    ):
+        log(
+            "several Rasa replicas need a shared tracker store and the Redis lock store: set "
+            "RASA_TRACKER_STORE_URL=postgresql://… and NEUVO_LOCK_STORE=redis (see the README)"
+        )
+        return 1
+    endpoints = "endpoints-redis.yml" if env["NEUVO_LOCK_STORE"] == "redis" else "endpoints.yml"
+    rasa_ports = [int(env["RASA_PORT"]) + i for i in range(replicas)]
     processes = [
         Managed(
             "actions",
@@ -218,19 +246,26 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
             log_dir / "actions.log",
             QUIET_BOT,
         ),
-        Managed(
-            "rasa",
-            [str(BOT_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
-             "--interface", "127.0.0.1", "--port", env["RASA_PORT"],
-             "--credentials", "bot/credentials.yml", "--endpoints", "endpoints.yml",
-             "--model", str(model)],
-            log_dir / "rasa.log",
-            QUIET_BOT,
-        ),
+        *[
+            Managed(
+                "rasa" if i == 0 else f"rasa-{i + 1}",
+                [str(BOT_BIN / "rasa"), "run", "--enable-api",
+                 f"--auth-token={env['RASA_AUTH_TOKEN']}",  # a token may start with "-"
+                 "--interface", "127.0.0.1", "--port", str(port),
+                 "--credentials", "bot/credentials.yml", "--endpoints", endpoints,
+                 "--model", str(model)],
+                log_dir / ("rasa.log" if i == 0 else f"rasa-{i + 1}.log"),
+                QUIET_BOT,
+            )
+            for i, port in enumerate(rasa_ports)
+        ],
         Managed(
             "handoff",
+            # The service logs each request itself (route templates, no ids or query strings)
+            # and reads X-Forwarded-* only from HANDOFF_TRUSTED_PROXIES: uvicorn does neither.
             [str(SERVICE_BIN / "uvicorn"), "handoff.main:create_app", "--factory",
-             "--host", env["HANDOFF_HOST"], "--port", env["HANDOFF_PORT"]],
+             "--host", env["HANDOFF_HOST"], "--port", env["HANDOFF_PORT"],
+             "--no-access-log", "--no-proxy-headers"],
             log_dir / "handoff.log",
         ),
     ]  # fmt: skip
@@ -245,9 +280,12 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
     for process in processes:
         process.start(env)
     runtime = var_dir / "run" / "rasa.json"
-    runtime.write_text(json.dumps({"url": env["RASA_URL"], "token": env["RASA_AUTH_TOKEN"]}))
+    runtime.write_text(
+        json.dumps({"urls": env["RASA_URLS"].split(","), "token": env["RASA_AUTH_TOKEN"]})
+    )
     runtime.chmod(0o600)  # `neuvo.py reload` reads Rasa's API token from here
-    log(f"started the action server, Rasa and the handoff service; logs in {log_dir}")
+    rasa_count = f"{replicas} Rasa replicas" if replicas > 1 else "Rasa"
+    log(f"started the action server, {rasa_count} and the handoff service; logs in {log_dir}")
 
     base_url = f"http://{env['HANDOFF_HOST']}:{env['HANDOFF_PORT']}"
     deadline = time.monotonic() + wait_seconds
@@ -292,21 +330,24 @@ def reload(env: dict[str, str]) -> int:
         )
     rasa = json.loads(runtime.read_text())
     query = urllib.parse.urlencode({"token": rasa["token"]})
-    request = urllib.request.Request(
-        f"{rasa['url']}/model?{query}",
-        data=json.dumps({"model_file": str(model)}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="PUT",
-    )
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=300) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        sys.exit(f"error: Rasa refused the model: HTTP {error.code} {error.read()[:300]!r}")
-    except (urllib.error.URLError, OSError) as error:
-        sys.exit(f"error: Rasa is not reachable at {rasa['url']}: {error}")
-    log(f"Rasa loaded {model} in {time.monotonic() - started:.0f} s (HTTP {status})")
+    for url in rasa["urls"]:  # one replica after another: the others serve meanwhile
+        request = urllib.request.Request(
+            f"{url}/model?{query}",
+            data=json.dumps({"model_file": str(model)}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="PUT",
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=300) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            sys.exit(
+                f"error: Rasa at {url} refused the model: HTTP {error.code} {error.read()[:300]!r}"
+            )
+        except (urllib.error.URLError, OSError) as error:
+            sys.exit(f"error: Rasa is not reachable at {url}: {error}")
+        log(f"Rasa at {url} loaded {model} in {time.monotonic() - started:.0f} s (HTTP {status})")
     return 0
 
 

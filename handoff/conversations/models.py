@@ -15,7 +15,9 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(2))
-    mode: Mapped[str] = mapped_column(String(16), default="bot")
+    mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot | queued | advisor | closed
+    advisor: Mapped[str | None] = mapped_column(String(64))  # username, while in a live chat
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -11,7 +11,8 @@ from handoff.conversations.phone import is_phone_number
 from handoff.tickets.public import TicketPublic
 
 Language = Literal["fi", "sv"]
-Mode = Literal["bot", "queued", "advisor"]
+Mode = Literal["bot", "queued", "advisor", "closed"]
+Sender = Literal["resident", "bot", "advisor", "system"]
 MAX_TEXT_LENGTH = 2000
 MAX_DESCRIPTION_LENGTH = 2000
 
@@ -73,7 +74,9 @@ class ButtonOut(BaseModel):
 
 
 class BotMessageOut(BaseModel):
-    kind: MessageKind
+    id: int | None = Field(default=None, description="The stored message's id (for ?after=).")
+    sender: Sender = "bot"
+    kind: MessageKind | None = None
     text: str
     buttons: list[ButtonOut] = []
 
@@ -83,12 +86,16 @@ class TurnOut(BaseModel):
     mode: Mode
     messages: list[BotMessageOut]
     ticket: TicketPublic | None = None
+    last_message_id: int = Field(
+        description="The newest message of the conversation; open the event stream after it."
+    )
 
 
 class TranscriptMessage(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    sender: Literal["resident", "bot", "advisor", "system"]
+    id: int
+    sender: Sender
     kind: MessageKind | None
     text: str | None
     payload: str | None
@@ -103,6 +110,8 @@ class Transcript(BaseModel):
     mode: Mode
     created_at: datetime
     messages: list[TranscriptMessage]
+    tickets: list[TicketPublic] = []
+    feedback_given: bool = False
 
 
 class ContactRequestIn(BaseModel):

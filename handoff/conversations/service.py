@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 from handoff.auth.tokens import new_token, token_digest, token_matches
 from handoff.bot.client import Bot, BotMessage, BotUnavailable
 from handoff.conversations import repository
-from handoff.conversations.models import ContactRequest, Conversation
+from handoff.conversations.models import ContactRequest, Conversation, Message
 from handoff.conversations.phone import find_phone_number
-from handoff.errors import Forbidden, NotFound, Unauthorized
+from handoff.conversations.turns import ConversationTurns
+from handoff.errors import Forbidden, NotFound, Unauthorized, Unavailable
 from handoff.language.detector import LanguageDetection, ResidentLanguage
+from handoff.live import service as live
+from handoff.observability import metrics
+from handoff.privacy import mask_personal_data
 from handoff.texts import resident_text
 from handoff.tickets import repository as tickets
 from handoff.tickets.models import Ticket
@@ -25,11 +29,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Turn:
-    """What one resident message produced (and the ticket it created, if any)."""
+    """What one resident message produced: the stored replies, and the ticket it created."""
 
     language: str
     mode: str
-    messages: list[BotMessage] = field(default_factory=list)
+    last_message_id: int
+    messages: list[Message] = field(default_factory=list)
     ticket: Ticket | None = None
 
 
@@ -66,8 +71,41 @@ def take_message(
     languages: LanguageDetection,
     bot: Bot,
     desk: TicketDesk,
+    turns: ConversationTurns,
+    wait_seconds: float,
 ) -> Turn:
-    """Store the message, then ask the bot; a failing bot gets the fallback, never an error."""
+    """One message at a time per conversation, in arrival order (see conversations.turns)."""
+    db.commit()  # hold no transaction (nor SQLite's write lock) while waiting in line
+    try:
+        with turns.turn(conversation.id, timeout=wait_seconds):
+            return _take_message(
+                db=db,
+                conversation=conversation,
+                text=text,
+                payload=payload,
+                languages=languages,
+                bot=bot,
+                desk=desk,
+            )
+    except TimeoutError as error:
+        raise Unavailable(
+            "this conversation's earlier messages are still being answered; send again shortly"
+        ) from error
+
+
+def _take_message(
+    *,
+    db: Session,
+    conversation: Conversation,
+    text: str | None,
+    payload: str | None,
+    languages: LanguageDetection,
+    bot: Bot,
+    desk: TicketDesk,
+) -> Turn:
+    """Store the message (personal data masked), then ask the bot with the text as written (the
+    hand-off form needs the phone number); a failing bot gets the fallback, never an error."""
+    db.refresh(conversation)  # an advisor may have taken the chat while this message waited
     current: ResidentLanguage = "sv" if conversation.language == "sv" else "fi"
     language = languages.detect(text, current=current) if text is not None else current
     conversation.language = language
@@ -76,26 +114,41 @@ def take_message(
         conversation=conversation,
         sender="resident",
         language=language,
-        text=text,
-        payload=payload,
+        text=mask_personal_data(text) if text is not None else None,
+        payload=mask_personal_data(payload) if payload is not None else None,
     )
     db.commit()
 
-    if conversation.mode != "bot":
-        return Turn(language=language, mode=conversation.mode)
-
-    try:
-        replies = bot.send(
-            conversation_id=conversation.id,
-            message=text if text is not None else payload or "",
-            language=language,
+    if payload == live.LIVE_CHAT_PAYLOAD:
+        stored = live.request_live_chat(
+            db=db, conversation=conversation, county=desk.county, calendar=desk.calendar
         )
+        db.commit()
+        metrics.current().turn(language=language, outcome="advisor")
+        return _turn(conversation, received, stored)
+    if conversation.mode == "closed":
+        conversation.mode = "bot"  # writing after a closed live chat starts over with the bot
+        conversation.advisor = None
+    if conversation.mode != "bot":
+        metrics.current().turn(language=language, outcome="advisor")
+        return _turn(conversation, received, [])  # an advisor answers; the bot stays silent
+
+    fallback: metrics.FallbackReason | None = None
+    try:
+        with metrics.current().bot_call():
+            replies = bot.send(
+                conversation_id=conversation.id,
+                message=text if text is not None else payload or "",
+                language=language,
+            )
     except BotUnavailable as error:
+        fallback = "bot_unavailable"
         logger.warning("bot unavailable for a turn: %s", error)
         replies = _bot_unavailable_replies(
             db=db, desk=desk, conversation=conversation, text=text, language=language
         )
     if not replies:
+        fallback = "bot_unavailable"
         logger.warning("the bot answered nothing; giving the fallback")
         replies = _bot_unavailable_replies(
             db=db, desk=desk, conversation=conversation, text=text, language=language
@@ -103,7 +156,7 @@ def take_message(
 
     if text is not None and any(reply.kind == "fallback" for reply in replies):
         unanswered.record(db=db, text=text, language=language)
-    for reply in replies:
+    stored = [
         repository.add_message(
             db=db,
             conversation=conversation,
@@ -113,11 +166,43 @@ def take_message(
             text=reply.text,
             buttons=[asdict(button) for button in reply.buttons] or None,
         )
-    db.commit()
+        for reply in replies
+    ]
     ticket = tickets.created_in_conversation_since(
         db=db, conversation_id=conversation.id, since=received.created_at
     )
-    return Turn(language=language, mode=conversation.mode, messages=replies, ticket=ticket)
+    if ticket is not None:
+        stored.append(
+            live.offer_after_handoff(
+                db=db, conversation=conversation, county=desk.county, calendar=desk.calendar
+            )
+        )
+    db.commit()
+    if fallback is None and any(reply.kind == "fallback" for reply in replies):
+        fallback = "not_understood"
+    metrics.current().turn(
+        language=language,
+        outcome="bot" if fallback is None else "fallback",
+        fallback=fallback,
+        service_task=ticket.service_task if ticket is not None else None,
+    )
+    return _turn(conversation, received, stored, ticket)
+
+
+def _turn(
+    conversation: Conversation,
+    received: Message,
+    stored: list[Message],
+    ticket: Ticket | None = None,
+) -> Turn:
+    last = max([received.id, *(message.id for message in stored)])
+    return Turn(
+        language=conversation.language,
+        mode=conversation.mode,
+        last_message_id=last,
+        messages=stored,
+        ticket=ticket,
+    )
 
 
 def _bot_unavailable_replies(
@@ -137,12 +222,13 @@ def _store_contact_request(
     *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
 ) -> tuple[ContactRequest, Ticket, BotMessage]:
     """The request, a ticket on the general advice worklist so that advisors see it, and the
-    confirmation with its reference for the resident."""
+    confirmation with its reference for the resident. The phone is kept as given (advisors call
+    it); the description is stored masked, and the ticket masks all but phone numbers."""
     request = repository.add_contact_request(
         db=db,
         conversation=conversation,
         phone=phone,
-        description=description,
+        description=mask_personal_data(description),
         language=conversation.language,
     )
     ticket, _ = create_ticket(
@@ -184,3 +270,12 @@ def leave_contact_request(
     )
     db.commit()
     return request, ticket, confirmation
+
+
+def delete_conversation(*, db: Session, conversation: Conversation) -> None:
+    """The resident's own deletion: the transcript, contact requests and feedback go (database
+    cascades); a ticket made from it stays, as the county's record, without the link (SET NULL)."""
+    db.delete(conversation)
+    db.commit()
+    db.expire_all()  # loaded tickets still hold the link the database has just cleared
+    logger.info("a resident deleted their conversation")

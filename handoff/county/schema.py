@@ -62,14 +62,27 @@ class ServiceTask(Strict):
     name: Bilingual
     promise: str
     general: bool = False
+    feedback: bool = False  # residents' feedback that asks for a reply lands here
     service_area: ServiceArea | None = None
     municipalities: list[str] = []
 
     @model_validator(mode="after")
     def _area_unless_general(self) -> Self:
-        if not self.general and self.service_area is None:
-            raise ValueError("a service task that is not general needs a service_area")
+        if self.general and self.feedback:
+            raise ValueError("a service task cannot be both general and the feedback task")
+        if not (self.general or self.feedback) and self.service_area is None:
+            raise ValueError("a service task that is not general or feedback needs a service_area")
         return self
+
+
+def _check_hours(value: dict[Weekday, str]) -> dict[Weekday, str]:
+    for day, hours in value.items():
+        if not _HOURS.match(hours):
+            raise ValueError(f"{day}: expected HH:MM-HH:MM, got {hours!r}")
+        start, end = hours.split("-")
+        if start >= end:
+            raise ValueError(f"{day}: opening {start} is not before closing {end}")
+    return value
 
 
 class OfficeHours(Strict):
@@ -79,13 +92,23 @@ class OfficeHours(Strict):
     @field_validator("days")
     @classmethod
     def _hours(cls, value: dict[Weekday, str]) -> dict[Weekday, str]:
-        for day, hours in value.items():
-            if not _HOURS.match(hours):
-                raise ValueError(f"{day}: expected HH:MM-HH:MM, got {hours!r}")
-            start, end = hours.split("-")
-            if start >= end:
-                raise ValueError(f"{day}: opening {start} is not before closing {end}")
-        return value
+        return _check_hours(value)
+
+
+class LiveChat(Strict):
+    """When residents can be connected to an advisor in the chat (an advisor must be online too).
+
+    Without `days` the office hours apply. Public holidays are closed unless `open_on_holidays`.
+    """
+
+    enabled: bool = True
+    days: dict[Weekday, str] | None = None
+    open_on_holidays: bool = False
+
+    @field_validator("days")
+    @classmethod
+    def _hours(cls, value: dict[Weekday, str] | None) -> dict[Weekday, str] | None:
+        return None if value is None else _check_hours(value)
 
 
 class ContactNumber(Strict):
@@ -108,6 +131,7 @@ class CountyConfig(Strict):
     service_promises: dict[str, ServicePromise]
     service_tasks: list[ServiceTask] = Field(min_length=1)
     office_hours: OfficeHours
+    live_chat: LiveChat = LiveChat()
     contact_numbers: dict[str, ContactNumber] = {}
 
     @model_validator(mode="after")
@@ -123,6 +147,8 @@ class CountyConfig(Strict):
             raise ValueError("service_tasks: an id is listed twice")
         if sum(task.general for task in self.service_tasks) != 1:
             raise ValueError("service_tasks: exactly one task must be marked general: true")
+        if sum(task.feedback for task in self.service_tasks) > 1:
+            raise ValueError("service_tasks: at most one task may be marked feedback: true")
         routes: dict[tuple[str, str], str] = {}
         for index, task in enumerate(self.service_tasks):
             where = f"service_tasks.{index} ({task.id})"

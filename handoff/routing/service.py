@@ -8,6 +8,11 @@ def general_task(county: CountyConfig) -> ServiceTask:
     return next(task for task in county.service_tasks if task.general)
 
 
+def feedback_task(county: CountyConfig) -> ServiceTask | None:
+    """The worklist of residents' feedback that asks for a reply, if the county has one."""
+    return next((task for task in county.service_tasks if task.feedback), None)
+
+
 def route(
     county: CountyConfig, *, service_area: str | None, municipality: str | None
 ) -> ServiceTask:

@@ -14,6 +14,10 @@ class WorkingDays:
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays
 
+    def is_holiday(self, day: date) -> bool:
+        """A Finnish public holiday (weekends are not holidays as such)."""
+        return day in self._holidays
+
     def add(self, start: date, working_days: int) -> date:
         """The date `working_days` working days after `start`.
 

@@ -34,6 +34,7 @@ class Ticket(Base):
     resident_words: Mapped[str] = mapped_column(Text)
     need_summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_date: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -50,7 +51,7 @@ class TicketEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # created | status | reroute
+    kind: Mapped[str] = mapped_column(String(16))  # created | status | reroute | claim | note
     from_value: Mapped[str | None] = mapped_column(String(64))
     to_value: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)

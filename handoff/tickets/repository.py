@@ -1,8 +1,8 @@
 """Every database query about tickets. Adds and flushes; never commits."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handoff.tickets.models import Ticket, TicketEvent
@@ -68,3 +68,39 @@ def list_tickets(
         if value is not None:
             query = query.where(column == value)
     return list(db.scalars(query.order_by(Ticket.due_date, Ticket.id).limit(limit).offset(offset)))
+
+
+def of_conversation(*, db: Session, conversation_id: str) -> list[Ticket]:
+    query = select(Ticket).where(Ticket.conversation_id == conversation_id).order_by(Ticket.id)
+    return list(db.scalars(query))
+
+
+def counts_by_task(*, db: Session, tasks: list[str]) -> dict[str, dict[str, int]]:
+    """Per service task: the number of tickets per status."""
+    rows = db.execute(
+        select(Ticket.service_task, Ticket.status, func.count())
+        .where(Ticket.service_task.in_(tasks))
+        .group_by(Ticket.service_task, Ticket.status)
+    )
+    counts: dict[str, dict[str, int]] = {task: {} for task in tasks}
+    for task, status, count in rows:
+        counts[task][status] = count
+    return counts
+
+
+def overdue_by_task(*, db: Session, tasks: list[str], today: date) -> dict[str, int]:
+    """Per service task: open tickets whose due date has passed."""
+    rows = db.execute(
+        select(Ticket.service_task, func.count())
+        .where(Ticket.service_task.in_(tasks), Ticket.status != "done", Ticket.due_date < today)
+        .group_by(Ticket.service_task)
+    )
+    return {task: count for task, count in rows}
+
+
+def worklist(*, db: Session, service_task: str, include_done: bool = False) -> list[Ticket]:
+    """A service task's tickets: open ones soonest due first (done ones last, newest first)."""
+    query = select(Ticket).where(Ticket.service_task == service_task)
+    if not include_done:
+        query = query.where(Ticket.status != "done")
+    return list(db.scalars(query.order_by(Ticket.status == "done", Ticket.due_date, Ticket.id)))

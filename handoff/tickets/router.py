@@ -79,7 +79,7 @@ def list_tickets(
     municipality: str | None = None,
     language: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,  # the databases take no more
 ) -> list[TicketSummary]:
     """Tickets, soonest due first, filtered by any of the given fields."""
     tickets = repository.list_tickets(

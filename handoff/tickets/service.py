@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from handoff.county.schema import CountyConfig
 from handoff.errors import Conflict, Invalid
-from handoff.routing.service import canonical_municipality, find_task, route
+from handoff.privacy import mask_personal_data
+from handoff.routing.service import canonical_municipality, feedback_task, find_task, route
 from handoff.texts import resident_text
 from handoff.tickets import repository
 from handoff.tickets.due_dates import WorkingDays
@@ -75,10 +76,12 @@ def create_ticket(
     idempotency_key: str | None,
     actor: str,
     now: datetime | None = None,
+    feedback: bool = False,
 ) -> tuple[Ticket, bool]:
     """Route, date and store a ticket; the same idempotency key always gives the same ticket.
 
-    Returns the ticket and whether it was created now.
+    Returns the ticket and whether it was created now. `feedback` puts it on the county's
+    feedback worklist (the general one if the county has none).
     """
     if idempotency_key:
         existing = repository.by_idempotency_key(db=db, key=idempotency_key)
@@ -86,6 +89,8 @@ def create_ticket(
             return existing, False
     municipality = canonical_municipality(county, data.municipality)
     task = route(county, service_area=data.service_area, municipality=municipality)
+    if feedback:
+        task = feedback_task(county) or task
     days = county.service_promises[task.promise].working_days
     if data.urgency in PRIORITY_URGENCIES:
         days = 0  # a crisis is handled the same day
@@ -106,7 +111,8 @@ def create_ticket(
         contact_phone=data.contact_phone,
         contact_name=data.contact_name,
         contact_time=data.contact_time,
-        resident_words=data.resident_words,
+        # Identity codes, e-mails and IBANs masked; phone numbers kept: advisors call them.
+        resident_words=mask_personal_data(data.resident_words, keep_phone_numbers=True),
         need_summary="",
         status="new",
         due_date=calendar.add(county_today(county, now), days),
@@ -171,3 +177,45 @@ def find_for_resident(*, db: Session, reference: str, phone_last4: str) -> Ticke
     expected = ticket.contact_phone[-4:] if ticket else "----"
     digits_match = hmac.compare_digest(expected.encode(), phone_last4.strip().encode())
     return ticket if ticket is not None and digits_match else None
+
+
+def claim_ticket(*, db: Session, ticket: Ticket, actor: str) -> Ticket:
+    """The advisor takes the ticket: they become its assignee and a new ticket goes in progress."""
+    if ticket.status == "done":
+        raise Conflict("a ticket that is done cannot be claimed")
+    if ticket.assignee != actor:
+        repository.add_event(
+            db=db,
+            ticket=ticket,
+            kind="claim",
+            actor=actor,
+            from_value=ticket.assignee,
+            to_value=actor,
+        )
+        ticket.assignee = actor
+    if ticket.status == "new":
+        repository.add_event(
+            db=db,
+            ticket=ticket,
+            kind="status",
+            actor=actor,
+            from_value="new",
+            to_value="in_progress",
+        )
+        ticket.status = "in_progress"
+    db.commit()
+    return ticket
+
+
+MAX_NOTE_LENGTH = 4000
+
+
+def add_note(*, db: Session, ticket: Ticket, actor: str, text: str) -> None:
+    """An internal note for advisors (residents never see notes)."""
+    text = text.strip()
+    if not text:
+        raise Invalid("the note is empty")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise Invalid(f"the note is too long: at most {MAX_NOTE_LENGTH} characters")
+    repository.add_event(db=db, ticket=ticket, kind="note", actor=actor, reason=text)
+    db.commit()

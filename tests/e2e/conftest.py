@@ -8,12 +8,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.county_files import live_chat_county
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef"
@@ -32,6 +35,25 @@ class System:
     url: str
     var_dir: Path
     runner: subprocess.Popen[str]
+
+    def cli(self, *args: str, password: str | None = None) -> str:
+        """Run `python -m handoff.advisors …` against this system's database."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.var_dir}/neuvo.db",
+            "NEUVO_COUNTY_FILE": str(self.var_dir / "county-live-chat.yml"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "handoff.advisors", *args],
+            input=None if password is None else password + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     def wait_ready(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -55,20 +77,49 @@ class System:
         return int((self.var_dir / "run" / f"{name}.pid").read_text())
 
 
-@pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    var_dir = tmp_path_factory.mktemp("var")
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (Rasa replicas listen on consecutive ports)."""
+    for _ in range(50):
+        first = free_port()
+        try:
+            for offset in range(1, count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", first + offset))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+@contextmanager
+def launched(var_dir: Path, **extra_env: str) -> Iterator[System]:
+    """The README's runner with all processes, on free ports, its data under `var_dir`."""
     port = free_port()
     env = {
         **os.environ,
+        "NEUVO_COUNTY_FILE": str(live_chat_county(var_dir)),
         "NEUVO_VAR_DIR": str(var_dir),
         "HANDOFF_PORT": str(port),
-        "RASA_PORT": str(free_port()),
+        "RASA_PORT": str(free_ports(int(extra_env.get("NEUVO_RASA_REPLICAS", "1")))),
         "ACTION_SERVER_PORT": str(free_port()),
         "HANDOFF_BOOTSTRAP_TOKEN": ADMIN_TOKEN,
+        # Every test talks from 127.0.0.1, faster than a resident: the limits are tested in-process.
+        "HANDOFF_RATE_LIMIT_CONVERSATIONS_PER_IP": "0",
+        "HANDOFF_RATE_LIMIT_MESSAGES_PER_IP": "0",
+        "HANDOFF_RATE_LIMIT_MESSAGES_PER_CONVERSATION": "0",
+        "HANDOFF_RATE_LIMIT_LOGINS_PER_IP": "0",
     }
-    for inherited in ("DATABASE_URL", "RASA_URL", "ACTION_SERVER_URL", "RASA_TRACKER_STORE_URL"):
+    for inherited in (
+        "DATABASE_URL",
+        "RASA_URL",
+        "RASA_URLS",
+        "ACTION_SERVER_URL",
+        "RASA_TRACKER_STORE_URL",
+        "NEUVO_RASA_REPLICAS",
+        "NEUVO_LOCK_STORE",
+    ):
         env.pop(inherited, None)
+    env.update(extra_env)
     runner = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "neuvo.py"), "run", "--wait", "300"],
         cwd=ROOT,
@@ -92,6 +143,12 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     assert runner.returncode == 0, output
     assert "Neuvo is ready" in output
     assert not list((var_dir / "run").glob("*.pid")), "a process was left running"
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    with launched(tmp_path_factory.mktemp("var")) as running:
+        yield running
 
 
 def start(system: System, language: str | None = None) -> tuple[str, dict[str, str]]:

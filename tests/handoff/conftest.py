@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from handoff.config import Settings
 from handoff.deps import get_db
 from handoff.main import create_app
+from tests.county_files import live_chat_county
 from tests.handoff.fakes import ScriptedBot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def engine(database_url: str) -> Iterator[Engine]:
     from handoff.db import make_engine
 
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, sqlite_immediate=False)
     yield engine
     engine.dispose()
 
@@ -107,6 +108,8 @@ def settings(database_url: str) -> Settings:
         action_server_url="http://127.0.0.1:9",
         rasa_auth_token="",
         default_language="fi",
+        stream_seconds=2.0,
+        sqlite_immediate=False,  # each test holds one transaction open; see handoff.db
     )
 
 
@@ -125,4 +128,15 @@ def client(settings: Settings, bot: ScriptedBot, db: Session) -> Iterator[TestCl
 
     app.dependency_overrides[get_db] = test_db
     with TestClient(app) as test_client:
+        # Event streams read on their own sessions: give them the test's connection too.
+        connection = db.connection()
+        app.state.stream_session_factory = lambda: Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         yield test_client
+
+
+@pytest.fixture
+def live_county_file(tmp_path: Path) -> Path:
+    """The default county with live chat open around the clock (holidays too)."""
+    return live_chat_county(tmp_path)

@@ -62,18 +62,28 @@ def test_reply_follows_the_contract(client: TestClient, bot: ScriptedBot) -> Non
     conversation_id, headers = start(client, {"language": "fi"})
     response = say(client, conversation_id, headers, text="hei")
     assert response.status_code == 200
+    first = response.json()["messages"][0]["id"]  # the resident's message has the id before it
     assert response.json() == {
         "language": "fi",
         "mode": "bot",
         "messages": [
             {
+                "id": first,
+                "sender": "bot",
                 "kind": "question",
                 "text": "Kenestä on kyse?",
                 "buttons": [{"title": "Minusta", "payload": "/me"}],
             },
-            {"kind": "emergency", "text": "Soita 112.", "buttons": []},
+            {
+                "id": first + 1,
+                "sender": "bot",
+                "kind": "emergency",
+                "text": "Soita 112.",
+                "buttons": [],
+            },
         ],
         "ticket": None,
+        "last_message_id": first + 1,
     }
 
 
@@ -227,8 +237,11 @@ def test_phone_number_while_bot_is_down_becomes_a_contact_request(
     conversation_id, headers = start(client, {"language": "fi"})
     say(client, conversation_id, headers, text="äitini ei pärjää kotona")
     response = say(client, conversation_id, headers, text="soittakaa 040 123 4567, äidin asia")
-    [message] = response.json()["messages"]
+    message, live_chat = response.json()["messages"]
     assert message["kind"] == "fallback"
+    assert live_chat["sender"] == "system"  # nobody online: live chat is not offered
+    assert "eivät ole juuri nyt tavoitettavissa" in live_chat["text"]
+    assert live_chat["buttons"] == []
     assert "yhteydenottopyyntösi on tallennettu" in message["text"].lower()
     ticket = response.json()["ticket"]
     assert ticket["service_task"] == "general_advice"
@@ -237,7 +250,7 @@ def test_phone_number_while_bot_is_down_becomes_a_contact_request(
         select(ContactRequest).where(ContactRequest.conversation_id == conversation_id)
     ).all()
     assert request.phone == "0401234567"
-    assert request.description == "soittakaa 040 123 4567, äidin asia"
+    assert request.description == "soittakaa [phone], äidin asia"  # the phone is in .phone
     assert request.language == "fi"
 
 

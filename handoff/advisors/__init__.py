@@ -1,0 +1,1 @@
+"""Advisors, their teams and the service tasks the teams own; console sessions and the audit log."""

@@ -1,0 +1,1 @@
+"""Residents' ratings and comments at the end of a conversation."""

@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics, structured logs without personal data, the request observer."""

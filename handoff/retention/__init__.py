@@ -1,0 +1,1 @@
+"""Retention: purging transcripts, closed tickets and other personal data after their period."""
