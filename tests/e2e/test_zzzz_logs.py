@@ -1,0 +1,44 @@
+"""The log files that the whole system wrote during the end-to-end run hold no identity code,
+phone number, IBAN or token (issue 6: logs without personal data). Runs last, after every other
+end-to-end test has written its share of the logs."""
+
+import re
+import time
+
+import httpx
+
+from tests.e2e.conftest import ADMIN, ADMIN_TOKEN, System, say, start
+
+HETU = "131052-308T"  # a valid identity code (check character T)
+PHONE = "040 765 4321"
+IBAN = "FI21 1234 5600 0007 85"
+
+
+def test_logs_hold_no_personal_data_or_tokens(system: System) -> None:
+    conversation_id, headers = start(system, "fi")
+    say(
+        system,
+        (conversation_id, headers),
+        f"henkilötunnukseni on {HETU}, puhelin {PHONE} ja tili {IBAN}",
+    )
+    say(system, (conversation_id, headers), f"{HETU.lower()} sähköposti maija@example.fi")
+    assert httpx.get(f"{system.url}/api/v1/tickets", headers=ADMIN, timeout=10).status_code == 200
+    time.sleep(1)  # let the processes flush their logs
+    resident_token = headers["Authorization"].removeprefix("Bearer ")
+    forbidden = {
+        "identity code": re.compile(re.escape(HETU), re.IGNORECASE),
+        "phone number": re.compile(r"040[ -]?765[ -]?4321"),
+        "IBAN": re.compile(r"FI21\s?1234\s?5600\s?0007\s?85"),
+        "e-mail address": re.compile(re.escape("maija@example.fi")),
+        "admin token": re.compile(re.escape(ADMIN_TOKEN)),
+        "resident token": re.compile(re.escape(resident_token)),
+    }
+    logs = sorted((system.var_dir / "log").glob("*.log"))
+    assert logs, "no log files were written"
+    found = [
+        f"{log.name}: {what}"
+        for log in logs
+        for what, pattern in forbidden.items()
+        if pattern.search(log.read_text(errors="replace"))
+    ]
+    assert found == [], f"personal data or tokens in the logs: {found}"
