@@ -1,7 +1,6 @@
 """The advisor console's pages (/console/…). Thin handlers over the advisors, tickets and live
 services; every form carries the session's CSRF token; every page needs a logged-in advisor."""
 
-from datetime import datetime
 from secrets import token_urlsafe
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -363,7 +362,6 @@ def chats(
         county,
         waiting=live.waiting_chats(db=db),
         mine=live.advisors_chats(db=db, advisor=session.advisor),
-        now=datetime.now().astimezone(),
     )
 
 

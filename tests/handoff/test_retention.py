@@ -5,13 +5,10 @@ timestamps moved into the past; the command itself on a real SQLite file."""
 import os
 import subprocess
 import sys
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import (
     Column,
@@ -42,7 +39,7 @@ from handoff.tickets.schemas import TicketUpdate
 from handoff.tickets.service import add_note, update_ticket
 from handoff.unanswered.models import UnansweredQuestion
 from handoff.unanswered.service import record
-from tests.handoff.conftest import POSTGRES_URL, ROOT, _admin_conninfo, migrate
+from tests.handoff.conftest import ROOT, migrate, throwaway_postgres_database
 
 TRANSCRIPT_DAYS = 90
 TICKET_DAYS = 365
@@ -424,17 +421,8 @@ def test_a_tracker_store_that_rasa_has_not_created_is_left_alone(
 
 def test_a_postgresql_tracker_store_is_purged_through_psycopg(db: Session) -> None:
     """Rasa's URL (postgresql://, for psycopg2) works with the service's psycopg 3."""
-    name = f"neuvo_rasa_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        if os.environ.get("NEUVO_SKIP_POSTGRES") == "1":
-            pytest.skip("NEUVO_SKIP_POSTGRES=1 and PostgreSQL is not reachable")
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
-    try:
+    with throwaway_postgres_database("neuvo_rasa_test") as database_url:
+        url = make_url(database_url).set(drivername="postgresql")
         store = rasa_store(
             url.render_as_string(hide_password=False),
             [("gone-long-ago", utcnow().timestamp() - 100 * 24 * 3600)],
@@ -443,6 +431,3 @@ def test_a_postgresql_tracker_store_is_purged_through_psycopg(db: Session) -> No
         assert purge_rasa_trackers(db=db, tracker_store=store, transcript_days=90).trackers == 1
         assert senders(store) == []
         store.dispose()
-    finally:
-        with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
