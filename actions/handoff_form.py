@@ -9,12 +9,18 @@ from rasa_sdk.types import DomainDict
 
 # A Finnish phone number: +358 or 0, then 6 to 11 digits; spaces and hyphens between digits.
 PHONE = re.compile(r"^(?:\+358|00358|0)(?:[ -]?\d){6,11}$")
+# Through the handoff service the bot never sees the number: the service takes it out of the
+# message, keeps it, and sends [phone:NNNN] (its last four digits); the ticket carries that.
+PHONE_REFERENCE = re.compile(r"\[phone:\d{4}\]")
 YES_WORDS = {"kyllä", "kylla", "joo", "juu", "ok", "ja", "jo", "gärna", "garna", "okej", "saa"}
 MAX_FREE_TEXT = 200
 
 
 def normalise_phone(text: str) -> str | None:
+    """The number (digits only), or the service's [phone:NNNN] anywhere in the answer."""
     candidate = text.strip()
+    if (reference := PHONE_REFERENCE.search(candidate)) is not None:
+        return reference.group(0)
     return re.sub(r"[ -]", "", candidate) if PHONE.match(candidate) else None
 
 

@@ -8,6 +8,7 @@ identity code, and masking every 11-character look-alike would hide dates and ca
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from stdnum import iban
 from stdnum.fi import hetu
@@ -30,6 +31,9 @@ HETU_TOKEN = "[hetu]"
 IBAN_TOKEN = "[iban]"
 EMAIL_TOKEN = "[email]"
 PHONE_TOKEN = "[phone]"
+# What the bot sees instead of a phone number: its last four digits, which the resident's status
+# lookup asks for and which tell the conversation's numbers apart. The service keeps the number.
+PHONE_REFERENCE = re.compile(r"\[phone:(\d{4})\]")
 
 
 def is_identity_code(text: str) -> bool:
@@ -108,3 +112,31 @@ def mask_personal_data(text: str, *, keep_phone_numbers: bool = False) -> str:
         if masked == text:
             return masked
         text = masked
+
+
+@dataclass(frozen=True)
+class BotText:
+    """A resident's message as the bot may see it, and the phone numbers taken out of it."""
+
+    text: str
+    phones: dict[str, str] = field(default_factory=dict)  # last four digits -> number, digits only
+
+
+def mask_for_bot(text: str) -> BotText:
+    """Personal data masked as in `mask_personal_data`, except that each phone number becomes
+    [phone:NNNN] (its last four digits) and is returned beside the text: Rasa's trackers never
+    hold a whole number, and the hand-off's ticket gets it from the service
+    (handoff.conversations.contact_phones)."""
+    phones: dict[str, str] = {}
+
+    def reference(match: "re.Match[str]") -> str:
+        number = re.sub(r"[ -]", "", match.group(0))
+        phones.setdefault(number[-4:], number)
+        return f"[phone:{number[-4:]}]"
+
+    masked = mask_personal_data(text, keep_phone_numbers=True)
+    while True:  # numbers glued together are found one after another (see mask_personal_data)
+        again = mask_personal_data(PHONE_PATTERN.sub(reference, masked), keep_phone_numbers=True)
+        if again == masked:
+            return BotText(text=masked, phones=phones)
+        masked = again

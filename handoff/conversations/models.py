@@ -18,6 +18,9 @@ class Conversation(Base):
     mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot | queued | advisor | closed
     advisor: Mapped[str | None] = mapped_column(String(64))  # username, while in a live chat
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Phone numbers the resident wrote, by their last four digits, until a ticket takes one: the
+    # bot sees only [phone:NNNN] (handoff.conversations.contact_phones).
+    phone_numbers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from handoff.auth.tokens import new_token, token_digest, token_matches
 from handoff.bot.client import Bot, BotMessage, BotUnavailable
-from handoff.conversations import repository
+from handoff.conversations import contact_phones, repository
 from handoff.conversations.models import ContactRequest, Conversation, Message
 from handoff.conversations.phone import find_phone_number
 from handoff.conversations.turns import ConversationTurns
@@ -16,7 +16,7 @@ from handoff.errors import Forbidden, NotFound, Unauthorized, Unavailable
 from handoff.language.detector import LanguageDetection, ResidentLanguage
 from handoff.live import service as live
 from handoff.observability import metrics
-from handoff.privacy import mask_personal_data
+from handoff.privacy import mask_for_bot, mask_personal_data
 from handoff.texts import resident_text
 from handoff.tickets import repository as tickets
 from handoff.tickets.models import Ticket
@@ -103,8 +103,8 @@ def _take_message(
     bot: Bot,
     desk: TicketDesk,
 ) -> Turn:
-    """Store the message (personal data masked), then ask the bot with the text as written (the
-    hand-off form needs the phone number); a failing bot gets the fallback, never an error."""
+    """Store the message and ask the bot, both with personal data masked; a failing bot gets the
+    fallback, never an error."""
     db.refresh(conversation)  # an advisor may have taken the chat while this message waited
     current: ResidentLanguage = "sv" if conversation.language == "sv" else "fi"
     language = languages.detect(text, current=current) if text is not None else current
@@ -133,13 +133,16 @@ def _take_message(
         metrics.current().turn(language=language, outcome="advisor")
         return _turn(conversation, received, [])  # an advisor answers; the bot stays silent
 
+    # Rasa keeps what it is sent: personal data masked, phone numbers as [phone:NNNN] with the
+    # numbers kept here for the hand-off's ticket (conversations.contact_phones).
+    for_bot = mask_for_bot(text if text is not None else payload or "")
+    contact_phones.remember(conversation, for_bot.phones)
+    db.commit()
     fallback: metrics.FallbackReason | None = None
     try:
         with metrics.current().bot_call():
             replies = bot.send(
-                conversation_id=conversation.id,
-                message=text if text is not None else payload or "",
-                language=language,
+                conversation_id=conversation.id, message=for_bot.text, language=language
             )
     except BotUnavailable as error:
         fallback = "bot_unavailable"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from handoff.conversations.phone import is_phone_number
 from handoff.conversations.schemas import Language, TranscriptMessage
+from handoff.privacy import PHONE_REFERENCE
 from handoff.tickets.public import Status, TicketPublic, Urgency
 
 __all__ = ["Status", "TicketPublic", "Urgency"]
@@ -34,8 +35,13 @@ class TicketCreate(BaseModel):
     @field_validator("contact_phone")
     @classmethod
     def _phone(cls, value: str) -> str:
+        if PHONE_REFERENCE.fullmatch(value):
+            return value  # the service resolves it (handoff.conversations.contact_phones)
         if not is_phone_number(value):
-            raise ValueError("contact_phone must be a Finnish phone number, such as 040 123 4567")
+            raise ValueError(
+                "contact_phone must be a Finnish phone number, such as 040 123 4567, or the "
+                "[phone:NNNN] the bot saw in its place"
+            )
         return re.sub(r"[ -]", "", value.strip())
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from handoff.conversations import contact_phones
 from handoff.county.schema import CountyConfig
 from handoff.errors import Conflict, Invalid
 from handoff.privacy import mask_personal_data
@@ -87,6 +88,10 @@ def create_ticket(
         existing = repository.by_idempotency_key(db=db, key=idempotency_key)
         if existing is not None:
             return existing, False
+    # The action server sends [phone:NNNN]: the number itself never went through the bot.
+    contact_phone = contact_phones.resolve(
+        db=db, conversation_id=data.conversation_id, contact_phone=data.contact_phone
+    )
     municipality = canonical_municipality(county, data.municipality)
     task = route(county, service_area=data.service_area, municipality=municipality)
     if feedback:
@@ -108,11 +113,11 @@ def create_ticket(
         urgency=data.urgency,
         concerns=data.concerns,
         age_hint=data.age_hint,
-        contact_phone=data.contact_phone,
+        contact_phone=contact_phone,
         contact_name=data.contact_name,
         contact_time=data.contact_time,
-        # Identity codes, e-mails and IBANs masked; phone numbers kept: advisors call them.
-        resident_words=mask_personal_data(data.resident_words, keep_phone_numbers=True),
+        # The contact phone is kept in contact_phone only; any number in the words is masked.
+        resident_words=mask_personal_data(data.resident_words),
         need_summary="",
         status="new",
         due_date=calendar.add(county_today(county, now), days),
@@ -121,6 +126,7 @@ def create_ticket(
     try:
         repository.add_ticket(db=db, ticket=ticket)
         repository.add_event(db=db, ticket=ticket, kind="created", actor=actor, to_value=task.id)
+        contact_phones.forget(db=db, conversation_id=data.conversation_id)
         db.commit()
     except IntegrityError:
         # The same consent arrived twice at the same moment: the other request created it.

@@ -5,6 +5,7 @@ from typing import Any
 from handoff.bot.client import Bot
 from handoff.county.schema import SERVICE_AREAS, CountyConfig
 from handoff.language.detector import LanguageDetection
+from handoff.privacy import mask_personal_data
 from handoff.routing.service import canonical_municipality, route
 from handoff.tickets.schemas import TriageOut
 
@@ -33,7 +34,7 @@ def triage(
     default_language: str,
 ) -> TriageOut:
     """Language, urgency, service area, municipality and the service task they route to."""
-    parsed = bot.parse(text)
+    parsed = bot.parse(mask_personal_data(text))  # the bot needs none of it
     intent = (parsed.get("intent") or {}).get("name") or ""
     candidates = [URGENCY_OF_INTENT.get(intent, "none"), _entity(parsed, "urgency") or "none"]
     urgency = max((c for c in candidates if c in URGENCY_ORDER), key=URGENCY_ORDER.index)

@@ -19,6 +19,10 @@ from tests.actions.conftest import make_tracker
         ("12345", None),
         ("soita mulle", None),
         ("010190-123A", None),
+        ("[phone:4567]", "[phone:4567]"),
+        ("numeroni on [phone:0123], kiitos", "[phone:0123]"),
+        ("[phone]", None),
+        ("[phone:45]", None),
     ],
 )
 def test_normalise_phone(text: str, phone: Any) -> None:

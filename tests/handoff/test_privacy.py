@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from handoff.auth.service import ensure_named_token
 from handoff.bot.client import BotMessage
 from handoff.conversations.models import ContactRequest, Message
+from handoff.conversations.phone import PHONE_PATTERN, is_phone_number
 from handoff.feedback.models import Feedback
-from handoff.privacy import is_identity_code, mask_personal_data
+from handoff.privacy import PHONE_REFERENCE, is_identity_code, mask_for_bot, mask_personal_data
 from handoff.tickets.models import Ticket
 from tests.handoff.fakes import ScriptedBot
 
@@ -172,11 +173,32 @@ def test_phone_numbers_can_be_kept() -> None:
     )
 
 
+@given(text=st.one_of(st.text(), glued))
+@example(text="soita 040 123 4567 tai 050-765 4321, hetu 131052-308T")
+@example(text="0000000+358000000")
+def test_the_bot_sees_the_same_masking_with_phone_references(text: str) -> None:
+    """What Rasa gets: masked like the transcript, but each number as [phone:NNNN], the numbers
+    returned beside it; nothing left to mask, and masking again changes nothing."""
+    for_bot = mask_for_bot(text)
+    assert PHONE_REFERENCE.sub("[phone]", for_bot.text) == mask_personal_data(text)
+    assert PHONE_PATTERN.search(for_bot.text) is None
+    assert mask_for_bot(for_bot.text) == type(for_bot)(text=for_bot.text, phones={})
+    for last4, number in for_bot.phones.items():
+        assert is_phone_number(number) and number.endswith(last4)
+        assert f"[phone:{last4}]" in for_bot.text
+
+
+def test_mask_for_bot_keeps_the_numbers_by_their_last_digits() -> None:
+    for_bot = mask_for_bot("soita 040 123 4567 tai +358 50 765 4321, hetu 131052-308T, a@b.fi")
+    assert for_bot.text == "soita [phone:4567] tai [phone:4321], hetu [hetu], [email]"
+    assert for_bot.phones == {"4567": "0401234567", "4321": "+358507654321"}
+
+
 # --- what is stored: the API on both database backends ---
 
 WORDS = "hetu 131052-308T, soita 040 123 4567, anna@example.fi, tili FI21 1234 5600 0007 85"
 WORDS_MASKED = "hetu [hetu], soita [phone], [email], tili [iban]"
-WORDS_FOR_ADVISORS = "hetu [hetu], soita 040 123 4567, [email], tili [iban]"
+WORDS_FOR_BOT = "hetu [hetu], soita [phone:4567], [email], tili [iban]"
 
 
 def start(client: TestClient, language: str = "fi") -> tuple[str, dict[str, str]]:
@@ -190,13 +212,13 @@ def say(client: TestClient, conversation_id: str, headers: dict[str, str], text:
     )
 
 
-def test_the_transcript_stores_the_residents_words_masked_and_the_bot_gets_them_as_written(
+def test_the_transcript_and_the_bot_get_the_residents_words_masked(
     client: TestClient, bot: ScriptedBot, db: Session
 ) -> None:
     bot.replies = [BotMessage(kind="question", text="Millä numerolla tavoitamme sinut?")]
     conversation_id, headers = start(client)
     assert say(client, conversation_id, headers, WORDS).status_code == 200
-    assert bot.calls[-1]["message"] == WORDS  # the hand-off form needs the phone number
+    assert bot.calls[-1]["message"] == WORDS_FOR_BOT  # the service keeps the number
     transcript = client.get(f"/api/v1/conversations/{conversation_id}", headers=headers).json()
     assert [m["text"] for m in transcript["messages"]] == [
         WORDS_MASKED,
@@ -218,8 +240,8 @@ def test_a_contact_request_keeps_the_phone_and_masks_the_description(
     assert (request.phone, request.description) == ("0401234567", WORDS_MASKED)
     ticket = db.scalars(select(Ticket).where(Ticket.reference == reference)).one()
     assert ticket.contact_phone == "0401234567"
-    assert ticket.resident_words == WORDS_FOR_ADVISORS  # advisors call the number back
-    assert ticket.need_summary.endswith(WORDS_FOR_ADVISORS)
+    assert ticket.resident_words == WORDS_MASKED  # the number is the ticket's contact phone
+    assert ticket.need_summary.endswith(WORDS_MASKED)
 
 
 def test_a_filled_in_contact_request_masks_the_description(client: TestClient, db: Session) -> None:
@@ -236,7 +258,7 @@ def test_a_filled_in_contact_request_masks_the_description(client: TestClient, d
     assert (request.phone, request.description) == ("040 765 4321", f"Min mamma, {WORDS_MASKED}")
 
 
-def test_a_ticket_from_the_action_server_keeps_phone_numbers_only(
+def test_a_ticket_keeps_the_phone_number_in_its_contact_field_only(
     client: TestClient, db: Session
 ) -> None:
     ensure_named_token(db=db, name="action-server", token=BOT_TOKEN, role="bot")
@@ -251,7 +273,11 @@ def test_a_ticket_from_the_action_server_keeps_phone_numbers_only(
     )
     assert response.status_code == 201, response.text
     ticket = db.scalars(select(Ticket).where(Ticket.reference == response.json()["reference"]))
-    assert ticket.one().resident_words == f"Äitini asia.\n{WORDS_FOR_ADVISORS}"
+    stored = ticket.one()
+    assert (stored.contact_phone, stored.resident_words) == (
+        "0401234567",
+        f"Äitini asia.\n{WORDS_MASKED}",
+    )
 
 
 # --- a resident deletes their conversation ---
@@ -281,7 +307,7 @@ def test_a_resident_deletes_their_conversation(
     # The open ticket is the county's record: it stays, with the resident's words, unlinked.
     ticket = db.scalars(select(Ticket).where(Ticket.reference == reference)).one()
     assert (ticket.status, ticket.conversation_id) == ("new", None)
-    assert ticket.resident_words == WORDS_FOR_ADVISORS
+    assert ticket.resident_words == WORDS_MASKED
     assert client.delete(url, headers=headers).status_code == 404
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from handoff.auth.service import ensure_named_token
 from handoff.bot.client import BotMessage
+from handoff.conversations.models import Conversation
 from tests.handoff.fakes import ScriptedBot
 
 BOT_TOKEN = "action-server-token-0123456789"
@@ -280,3 +281,60 @@ def test_triage_when_rasa_is_down_is_503(client: TestClient, bot: ScriptedBot) -
     response = client.post("/api/v1/triage", json={"text": "hjälp"}, headers=ADVISOR)
     assert response.status_code == 503
     assert client.post("/api/v1/triage", json={"text": ""}, headers=ADVISOR).status_code == 422
+
+
+def test_the_bot_never_sees_the_phone_number_and_the_ticket_gets_it(
+    client: TestClient, bot: ScriptedBot, db: Session
+) -> None:
+    """The hand-off form's phone answer reaches Rasa as [phone:NNNN]; the action server's ticket
+    carries that reference, and the service puts the number in the ticket's contact field only."""
+    created = client.post("/api/v1/conversations", json={"language": "fi"}).json()
+    conversation_id = created["conversation_id"]
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    said = "soita numeroon 040 123 4567 tai 050-765 4321, hetu 131052-308T"
+    client.post(
+        f"/api/v1/conversations/{conversation_id}/messages", json={"text": said}, headers=headers
+    )
+    assert bot.calls[-1]["message"] == ("soita numeroon [phone:4567] tai [phone:4321], hetu [hetu]")
+
+    words = "Äitini ei pärjää. Soittakaa 040 123 4567."
+    first = create(
+        client,
+        key=f"{conversation_id}:1",
+        conversation_id=conversation_id,
+        contact_phone="[phone:4321]",
+        resident_words=words,
+    )
+    assert first.status_code == 201, first.text
+    detail = client.get(f"/api/v1/tickets/{first.json()['reference']}", headers=ADVISOR).json()
+    assert detail["contact_phone"] == "0507654321"
+    assert detail["resident_words"] == "Äitini ei pärjää. Soittakaa [phone]."
+    # The ticket holds the number now: the conversation keeps none.
+    db.expire_all()
+    assert db.get(Conversation, conversation_id).phone_numbers is None  # type: ignore[union-attr]
+    # The action server retrying the same consent gets the same ticket, not an error.
+    again = create(
+        client,
+        key=f"{conversation_id}:1",
+        conversation_id=conversation_id,
+        contact_phone="[phone:4321]",
+    )
+    assert (again.status_code, again.json()["reference"]) == (200, first.json()["reference"])
+    # A new hand-off needs a number given again.
+    unknown = create(
+        client,
+        key=f"{conversation_id}:2",
+        conversation_id=conversation_id,
+        contact_phone="[phone:4321]",
+    )
+    assert unknown.status_code == 422
+    assert "no phone number given in this conversation" in unknown.json()["detail"]
+
+
+@pytest.mark.parametrize("conversation_id", [None, "no-such-conversation"])
+def test_a_phone_reference_without_its_conversation_is_refused(
+    client: TestClient, conversation_id: str | None
+) -> None:
+    response = create(client, conversation_id=conversation_id, contact_phone="[phone:4567]")
+    assert response.status_code == 422
+    assert "[phone:4567]" in response.json()["detail"]
