@@ -41,7 +41,9 @@ class Settings(BaseSettings):
         description="Several Rasa replicas, comma-separated (overrides rasa_url): each "
         "conversation has a home replica and fails over to the next.",
     )
-    rasa_auth_token: str = Field(default="", description="Token of Rasa's HTTP API (--auth-token).")
+    rasa_auth_token: str = Field(
+        default="", description="Token of Rasa's HTTP API (--auth-token) and its REST channel."
+    )
     rasa_tracker_store_url: str = Field(
         default="sqlite:///var/rasa_trackers.db",
         description="Rasa's tracker store; `python -m handoff.retention purge` deletes old and "
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     )
     action_server_url: str = Field(
         default="http://127.0.0.1:5055", description="Rasa action server base URL."
+    )
+    action_server_token: str = Field(
+        default="", description="The action server's token (its /health needs it)."
     )
     bot_timeout_seconds: float = Field(default=30.0, gt=0, description="Timeout of one bot turn.")
     default_language: Language = Field(

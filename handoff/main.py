@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, bot: Bot | None = None) -> F
             rasa_bot = RasaBot(
                 rasa_urls=rasa_url_list(settings),
                 action_server_url=settings.action_server_url,
+                action_server_token=settings.action_server_token,
                 rasa_auth_token=settings.rasa_auth_token,
                 timeout_seconds=settings.bot_timeout_seconds,
             )

@@ -95,12 +95,15 @@ def settings() -> dict[str, str]:
         "ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}"
     )
     env["ACTION_SERVER_WEBHOOK_URL"] = f"{env['ACTION_SERVER_URL']}/webhook"
-    # Rasa's HTTP API token and the action server's token for the service: both sides get them
-    # from here; fresh ones on every run unless configured.
+    # Rasa's token (its HTTP API and the REST channel), the service's token for the action server
+    # (tickets) and the action server's token: every side gets them from here; fresh ones on
+    # every run unless configured.
     env["RASA_AUTH_TOKEN"] = os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
     env["HANDOFF_ACTIONS_TOKEN"] = os.environ.get("HANDOFF_ACTIONS_TOKEN") or secrets.token_urlsafe(
         24
     )
+    # The action server's own token: Rasa (endpoints.yml) and the service send it.
+    env["ACTION_SERVER_TOKEN"] = os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24)
     env["HANDOFF_API_URL"] = os.environ.get(
         "HANDOFF_API_URL", f"http://127.0.0.1:{env['HANDOFF_PORT']}"
     )
@@ -241,8 +244,7 @@ def run(env: dict[str, str], *, wait_seconds: float) -> int:
     processes = [
         Managed(
             "actions",
-            [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", env["ACTION_SERVER_PORT"]],
+            [str(BOT_BIN / "python"), "-m", "actions.server", "--port", env["ACTION_SERVER_PORT"]],
             log_dir / "actions.log",
             QUIET_BOT,
         ),

@@ -83,12 +83,15 @@ class RasaBot:
         rasa_urls: list[str],
         action_server_url: str,
         rasa_auth_token: str,
+        action_server_token: str = "",
         timeout_seconds: float,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.ring = ReplicaRing(rasa_urls)
         self._action_server_url = action_server_url.rstrip("/")
         self._rasa_auth_token = rasa_auth_token
+        self._webhook_headers = {"Authorization": f"Bearer {rasa_auth_token}"}
+        self._action_server_headers = {"Authorization": f"Bearer {action_server_token}"}
         self._timeout = timeout_seconds
         # No kept-alive connections: a message to a replica that died since the last turn then
         # fails to connect (and moves to the next replica) instead of failing on a dead socket,
@@ -109,7 +112,9 @@ class RasaBot:
         body = {"sender": conversation_id, "message": message, "metadata": {"language": language}}
         for replica in self.ring.order_for(conversation_id):
             try:
-                response = self._http.post(f"{replica.url}/webhooks/rest/webhook", json=body)
+                response = self._http.post(
+                    f"{replica.url}/webhooks/rest/webhook", json=body, headers=self._webhook_headers
+                )
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 logger.warning(
                     "Rasa replica %s unreachable (%s); trying the next",
@@ -185,7 +190,11 @@ class RasaBot:
 
     def action_server_ready(self) -> bool:
         try:
-            response = self._http.get(f"{self._action_server_url}/health", timeout=2.0)
+            response = self._http.get(
+                f"{self._action_server_url}/health",
+                headers=self._action_server_headers,
+                timeout=2.0,
+            )
         except httpx.HTTPError:
             return False
         return response.status_code == 200

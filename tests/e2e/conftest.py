@@ -1,6 +1,7 @@
 """The whole system for end-to-end tests: the README's runner starts Rasa, the action server and
 the handoff service once per test session. Needs a trained model (make train)."""
 
+import json
 import os
 import signal
 import socket
@@ -35,6 +36,7 @@ class System:
     url: str
     var_dir: Path
     runner: subprocess.Popen[str]
+    action_server_url: str = ""
 
     def cli(self, *args: str, password: str | None = None) -> str:
         """Run `python -m handoff.advisors …` against this system's database."""
@@ -75,6 +77,11 @@ class System:
 
     def pid(self, name: str) -> int:
         return int((self.var_dir / "run" / f"{name}.pid").read_text())
+
+    def rasa(self) -> dict[str, Any]:
+        """The runner's note of Rasa's replicas and token: {"urls": [...], "token": ...}."""
+        runtime: dict[str, Any] = json.loads((self.var_dir / "run" / "rasa.json").read_text())
+        return runtime
 
 
 def free_ports(count: int) -> int:
@@ -128,7 +135,12 @@ def launched(var_dir: Path, **extra_env: str) -> Iterator[System]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    system = System(url=f"http://127.0.0.1:{port}", var_dir=var_dir, runner=runner)
+    system = System(
+        url=f"http://127.0.0.1:{port}",
+        var_dir=var_dir,
+        runner=runner,
+        action_server_url=f"http://127.0.0.1:{env['ACTION_SERVER_PORT']}",
+    )
     try:
         system.wait_ready(300)
         yield system

@@ -131,3 +131,28 @@ def test_a_replica_that_dropped_the_connection_but_lives_is_not_bypassed() -> No
             conversation_id="c", message="hei", language="fi"
         )
     assert len(calls) == 1
+
+
+def test_the_tokens_go_to_rasas_channel_and_the_action_server() -> None:
+    seen: dict[str, str | None] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen[request.url.host + request.url.path] = request.headers.get("authorization")
+        if request.url.host == "actions":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(200, json=[{"text": "Hei!"}])
+
+    bot = RasaBot(
+        rasa_urls=["http://rasa"],
+        action_server_url="http://actions",
+        rasa_auth_token="rasa-token",
+        action_server_token="actions-token",
+        timeout_seconds=5,
+        transport=httpx.MockTransport(handler),
+    )
+    [reply] = bot.send(conversation_id="c", message="hei", language="fi")
+    assert reply.text == "Hei!"
+    assert seen == {
+        "actions/health": "Bearer actions-token",
+        "rasa/webhooks/rest/webhook": "Bearer rasa-token",
+    }
