@@ -17,6 +17,12 @@ from handoff.privacy import PHONE_REFERENCE
 MAX_KEPT = 5  # a resident correcting a number now and then; not a phone book
 
 
+def _conversation(db: Session, conversation_id: str | None) -> Conversation | None:
+    if not conversation_id:
+        return None
+    return repository.get_conversation(db=db, conversation_id=conversation_id)
+
+
 def remember(conversation: Conversation, phones: dict[str, str]) -> None:
     """Keep the numbers of this message (a newer number with the same last digits wins)."""
     if not phones:
@@ -30,11 +36,7 @@ def resolve(*, db: Session, conversation_id: str | None, contact_phone: str) -> 
     match = PHONE_REFERENCE.fullmatch(contact_phone)
     if match is None:
         return contact_phone
-    conversation = (
-        repository.get_conversation(db=db, conversation_id=conversation_id)
-        if conversation_id
-        else None
-    )
+    conversation = _conversation(db, conversation_id)
     number = (conversation.phone_numbers or {}).get(match.group(1)) if conversation else None
     if number is None:
         raise Invalid(
@@ -45,10 +47,6 @@ def resolve(*, db: Session, conversation_id: str | None, contact_phone: str) -> 
 
 def forget(*, db: Session, conversation_id: str | None) -> None:
     """A ticket now holds the contact phone: the conversation keeps no number."""
-    conversation = (
-        repository.get_conversation(db=db, conversation_id=conversation_id)
-        if conversation_id
-        else None
-    )
+    conversation = _conversation(db, conversation_id)
     if conversation is not None:
         conversation.phone_numbers = None
