@@ -48,7 +48,8 @@ class Message(Base):
 
 
 class ContactRequest(Base):
-    """A resident's phone number and description, stored when the bot could not serve them."""
+    """A resident's request to be called, left when the bot could not serve them: the description
+    (masked) and the ticket it made, which alone keeps the phone number."""
 
     __tablename__ = "contact_requests"
 
@@ -56,7 +57,7 @@ class ContactRequest(Base):
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
-    phone: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text)
+    ticket_reference: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

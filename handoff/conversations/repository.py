@@ -48,10 +48,10 @@ def add_message(
 
 
 def add_contact_request(
-    *, db: Session, conversation: Conversation, phone: str, description: str, language: str
+    *, db: Session, conversation: Conversation, description: str, language: str
 ) -> ContactRequest:
     request = ContactRequest(
-        conversation_id=conversation.id, phone=phone, description=description, language=language
+        conversation_id=conversation.id, description=description, language=language
     )
     db.add(request)
     db.flush()

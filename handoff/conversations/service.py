@@ -225,12 +225,11 @@ def _store_contact_request(
     *, db: Session, desk: TicketDesk, conversation: Conversation, phone: str, description: str
 ) -> tuple[ContactRequest, Ticket, BotMessage]:
     """The request, a ticket on the general advice worklist so that advisors see it, and the
-    confirmation with its reference for the resident. The phone is kept as given (advisors call
-    it); the description is stored masked, and the ticket masks all but phone numbers."""
+    confirmation with its reference for the resident. The phone is kept in the ticket's contact
+    field only; the description is stored masked (the ticket masks its copy too)."""
     request = repository.add_contact_request(
         db=db,
         conversation=conversation,
-        phone=phone,
         description=mask_personal_data(description),
         language=conversation.language,
     )
@@ -248,6 +247,7 @@ def _store_contact_request(
         idempotency_key=f"contact-request:{request.id}",
         actor="contact-request",
     )
+    request.ticket_reference = ticket.reference
     saved = resident_text("contact_request_saved", conversation.language)
     return (
         request,

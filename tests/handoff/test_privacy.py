@@ -237,7 +237,7 @@ def test_a_contact_request_keeps_the_phone_and_masks_the_description(
     [request] = db.scalars(
         select(ContactRequest).where(ContactRequest.conversation_id == conversation_id)
     ).all()
-    assert (request.phone, request.description) == ("0401234567", WORDS_MASKED)
+    assert (request.ticket_reference, request.description) == (reference, WORDS_MASKED)
     ticket = db.scalars(select(Ticket).where(Ticket.reference == reference)).one()
     assert ticket.contact_phone == "0401234567"
     assert ticket.resident_words == WORDS_MASKED  # the number is the ticket's contact phone
@@ -255,7 +255,13 @@ def test_a_filled_in_contact_request_masks_the_description(client: TestClient, d
     [request] = db.scalars(
         select(ContactRequest).where(ContactRequest.conversation_id == conversation_id)
     ).all()
-    assert (request.phone, request.description) == ("040 765 4321", f"Min mamma, {WORDS_MASKED}")
+    reference = response.json()["ticket"]["reference"]
+    assert (request.ticket_reference, request.description) == (
+        reference,
+        f"Min mamma, {WORDS_MASKED}",
+    )
+    ticket = db.scalars(select(Ticket).where(Ticket.reference == reference)).one()
+    assert ticket.contact_phone == "0407654321"  # the only place the number is kept
 
 
 def test_a_ticket_keeps_the_phone_number_in_its_contact_field_only(
