@@ -21,7 +21,13 @@ def hand_off(system: System, language: str, first: str) -> dict[str, Any]:
     conversation = start(system, language)
     assert consent_asked(say(system, conversation, first))
     say(system, conversation, "/affirm")
-    say(system, conversation, "040 123 4567")
+    time_asked = say(system, conversation, "040 123 4567")["messages"][-1]
+    # The domain doubles the payloads' braces so that Rasa's interpolation leaves them alone.
+    assert [b["payload"] for b in time_asked["buttons"]] == [
+        '/inform{"contact_time": "morning"}',
+        '/inform{"contact_time": "afternoon"}',
+        '/inform{"contact_time": "any"}',
+    ]
     say(system, conversation, '/inform{"contact_time": "morning"}')
     done = say(system, conversation, "/skip")
     done["conversation"] = conversation

@@ -64,3 +64,14 @@ def test_rasas_trackers_hold_no_personal_data(system: System) -> None:
     }
     found = {what for what, pattern in forbidden.items() for row in events if pattern.search(row)}
     assert found == set(), f"personal data in Rasa's tracker store: {sorted(found)}"
+
+
+def test_rasa_logs_no_errors_for_button_payloads(system: System) -> None:
+    """Rasa's response interpolation once took a payload's {"entity": …} for a slot placeholder
+    and logged an ERROR on every button question; the domain's doubled braces avoid it."""
+    logs = sorted((system.var_dir / "log").glob("rasa*.log"))
+    assert logs, "no Rasa log files were written"
+    noisy = [
+        log.name for log in logs if "slot name does not exist" in log.read_text(errors="replace")
+    ]
+    assert noisy == [], f"Rasa logged interpolation errors in {noisy}"
