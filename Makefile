@@ -7,7 +7,7 @@ BOT := .venv-bot/bin
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 RASA_QUIET := PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-.PHONY: run test setup browser train reload migrate lint test-service test-actions test-bot test-e2e validate nlu-report nlu-compare check-content check-county screenshots lock clean
+.PHONY: run test setup browser train reload migrate lint test-service test-actions test-bot test-e2e validate nlu-report nlu-compare bench check-content check-county screenshots lock clean
 
 run: setup  ## set up, train if needed, start all three processes, print the URL
 	$(SERVICE_PY) scripts/neuvo.py run
@@ -60,6 +60,9 @@ nlu-report: train  ## held-out sets: fails if macro-F1 < 0.93, any intent/topic 
 
 nlu-compare: setup  ## cross-validated comparison of NLU pipelines per language (slow; not part of test)
 	$(RASA_QUIET) $(BOT)/python scripts/nlu_compare.py
+
+bench: train  ## latency, throughput, memory; kill -9 of a Rasa replica and of the service (~11 min; not part of test)
+	$(SERVICE_PY) scripts/bench.py $(BENCH_ARGS)
 
 check-content: setup  ## FI/SV parity, duplicates, empty or long answers, links, placeholders (file:line)
 	.venv/bin/python scripts/check_content.py

@@ -84,6 +84,11 @@ def settings() -> dict[str, str]:
         + [f"http://127.0.0.1:{int(env['RASA_PORT']) + i}" for i in range(1, replicas)]
     )
     env["NEUVO_LOCK_STORE"] = os.environ.get("NEUVO_LOCK_STORE", "redis" if replicas > 1 else "")
+    # Rasa's lock of a conversation lives 60 s by default: a replica killed during a turn leaves
+    # its lock behind, and the replica that takes over waits it out. Shorter than the service's
+    # bot timeout (BOT_TIMEOUT_SECONDS, 30), so that the fail-over answers in time; one message
+    # per conversation at a time is the service's own rule (conversations/turns.py).
+    env["TICKET_LOCK_LIFETIME"] = os.environ.get("TICKET_LOCK_LIFETIME", "20")
     for key, default in (
         ("NEUVO_REDIS_HOST", "127.0.0.1"),
         ("NEUVO_REDIS_PORT", "6379"),
