@@ -13,11 +13,9 @@ import sys
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
-from sanic import Sanic, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic import Sanic
 
-from bot.http_auth import bearer_token_matches
+from bot.http_auth import require_bearer_token
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
 logger = logging.getLogger(__name__)
@@ -26,15 +24,7 @@ logger = logging.getLogger(__name__)
 def protected_app(token: str) -> Sanic:
     """rasa_sdk's action server app, every route behind the token."""
     app = create_app("actions", cors_origins=None)
-
-    @app.middleware("request")
-    async def require_token(request: Request) -> HTTPResponse | None:
-        if bearer_token_matches(request.headers.get("authorization"), token):
-            return None
-        return response.json(
-            {"error": f"send Authorization: Bearer <{TOKEN_VARIABLE}>"}, status=401
-        )
-
+    app.middleware("request")(require_bearer_token(token, TOKEN_VARIABLE))
     return app
 
 

@@ -13,11 +13,9 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic import Blueprint
 
-from bot.http_auth import bearer_token_matches
+from bot.http_auth import require_bearer_token
 
 logger = logging.getLogger(__name__)
 TOKEN_VARIABLE = "RASA_AUTH_TOKEN"
@@ -40,13 +38,5 @@ class TokenRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
-
-        @webhook.middleware("request")
-        async def require_token(request: Request) -> HTTPResponse | None:
-            if bearer_token_matches(request.headers.get("authorization"), self.token):
-                return None
-            return response.json(
-                {"error": "send Authorization: Bearer <RASA_AUTH_TOKEN>"}, status=401
-            )
-
+        webhook.middleware("request")(require_bearer_token(self.token, TOKEN_VARIABLE))
         return webhook

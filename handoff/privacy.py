@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from stdnum import iban
 from stdnum.fi import hetu
 
-from handoff.conversations.phone import PHONE_PATTERN
+from handoff.conversations.phone import PHONE_PATTERN, compact_phone_number
 
 # A Finnish personal identity code: DDMMYY, a century sign (+ for the 1800s; - and, since 2023,
 # Y X W V U for the 1900s; A and, since 2023, B C D E F for the 2000s), three digits and a check
@@ -130,7 +130,7 @@ def mask_for_bot(text: str) -> BotText:
     phones: dict[str, str] = {}
 
     def reference(match: "re.Match[str]") -> str:
-        number = re.sub(r"[ -]", "", match.group(0))
+        number = compact_phone_number(match.group(0))
         phones.setdefault(number[-4:], number)
         return f"[phone:{number[-4:]}]"
 

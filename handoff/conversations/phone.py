@@ -7,12 +7,17 @@ import re
 PHONE_PATTERN = re.compile(r"(?<![\w+])(?:\+358|00358|0)(?:[ -]?\d){6,11}(?!\w)")
 
 
+def compact_phone_number(number: str) -> str:
+    """A phone number as it is kept: digits only, a leading + kept (040 123-4567 → 0401234567)."""
+    return re.sub(r"[ -]", "", number.strip())
+
+
 def find_phone_number(text: str) -> str | None:
     """The first phone number in `text`, digits only (a leading + kept), or None."""
     match = PHONE_PATTERN.search(text)
     if match is None:
         return None
-    return re.sub(r"[ -]", "", match.group(0))
+    return compact_phone_number(match.group(0))
 
 
 def is_phone_number(text: str) -> bool:

@@ -1,12 +1,11 @@
 """Ticket API bodies: creation by the action server, the advisor API, the status lookup."""
 
-import re
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from handoff.conversations.phone import is_phone_number
+from handoff.conversations.phone import compact_phone_number, is_phone_number
 from handoff.conversations.schemas import Language, TranscriptMessage
 from handoff.privacy import PHONE_REFERENCE
 from handoff.tickets.public import Status, TicketPublic, Urgency
@@ -42,7 +41,7 @@ class TicketCreate(BaseModel):
                 "contact_phone must be a Finnish phone number, such as 040 123 4567, or the "
                 "[phone:NNNN] the bot saw in its place"
             )
-        return re.sub(r"[ -]", "", value.strip())
+        return compact_phone_number(value)
 
 
 class TicketEventOut(BaseModel):
