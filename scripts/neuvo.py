@@ -33,7 +33,16 @@ BOT_BIN = ROOT / ".venv-bot" / "bin"
 SERVICE_BIN = ROOT / ".venv" / "bin"
 # Rasa's dependencies print pages of deprecation warnings that say nothing about Neuvo.
 QUIET_BOT = {"PYTHONWARNINGS": "ignore", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-MODEL_INPUTS = ["bot/config.yml", "bot/domain", "bot/data", "data", "requirements/bot.lock"]
+# What a trained model depends on: a change to any of these retrains (the rule components'
+# code and lexicons are read when Rasa starts, not trained).
+MODEL_INPUTS = [
+    "bot/config.yml",
+    "bot/domain",
+    "bot/data",
+    "data",
+    "bot/components/linear_classifier.py",
+    "requirements/bot.lock",
+]
 
 
 def log(message: str) -> None:

@@ -2,9 +2,11 @@
 
 For each language, the training examples of data/nlu_<language>/ are split into k stratified folds
 (by intent, FAQ topics counted as their own labels); each candidate pipeline is trained on k-1 folds
-and scored on the one left out, k times. Everything except the tokenisation and features is the
-production pipeline of bot/config.yml (DIET, ResponseSelector, the rule components, the fallback),
-so the candidates differ only where they are meant to.
+and scored on the one left out, k times. A candidate is what comes before the FallbackClassifier
+(tokenisation, features, the classifiers of intent and FAQ topic) and the fallback threshold that
+suits its confidences; the rest is the production pipeline of bot/config.yml (the fallback and
+the rule components), so the candidates differ only where they are meant to. An unsure prediction
+(fallback) counts as an error.
 
 Prints, and writes to var/reports/nlu-compare.md, a table per language: macro-F1 and accuracy over
 all intents and FAQ topics (mean of the folds), the weakest label, and the training time.
@@ -28,7 +30,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from nlu_report import label, scores  # noqa: E402
+from nlu_report import SAFETY_INTENTS, label, scores  # noqa: E402
 
 CHAR_NGRAMS = {
     "name": "CountVectorsFeaturizer",
@@ -50,23 +52,82 @@ WORD_FEATURES = [
     {"name": "CountVectorsFeaturizer"},
     CHAR_NGRAMS,
 ]
-# The tokenisation and featurisation of each candidate; the rest of the pipeline is production's.
-CANDIDATES: dict[str, tuple[str, list[dict[str, Any]]]] = {
-    "char": (
-        "whitespace tokens; character n-grams (char_wb 2–5) only",
-        [{"name": "WhitespaceTokenizer"}, CHAR_NGRAMS],
+# DIET for the intent and a ResponseSelector for the FAQ topic, as production used them until
+# 2026-11-23: no transformer layers, 60 and 40 epochs, the ResponseSelector at DIET's sizes.
+DIET_LEARNERS: list[dict[str, Any]] = [
+    {
+        "name": "DIETClassifier",
+        "epochs": 60,
+        "number_of_transformer_layers": 0,
+        "constrain_similarities": True,
+        "entity_recognition": False,
+        "random_seed": 42,
+    },
+    {
+        "name": "ResponseSelector",
+        "retrieval_intent": "faq",
+        "epochs": 40,
+        "dense_dimension": {"text": 128, "label": 20},
+        "concat_dimension": {"text": 128, "label": 20},
+        "constrain_similarities": True,
+        "random_seed": 42,
+    },
+]
+# The fallback and safety-layer thresholds production used with DIET.
+DIET_SETTINGS: dict[str, dict[str, Any]] = {
+    "FallbackClassifier": {"threshold": 0.5},
+    "SafetyLayer": {"escalation_threshold": 0.25, "confident_threshold": 0.6},
+}
+# As in bot/config.yml (tests/bot/test_nlu_compare.py checks that production is this candidate).
+LINEAR = {"name": "bot.components.linear_classifier.LinearIntentClassifier", "C": 100.0}
+
+
+class Candidate(NamedTuple):
+    description: str
+    learners: list[dict[str, Any]]  # everything before the FallbackClassifier
+    # Settings of the later components that suit the candidate's confidences, by component name
+    # (the last part of it): the FallbackClassifier's threshold, the SafetyLayer's thresholds.
+    settings: dict[str, dict[str, Any]]
+
+
+# What differs between the candidates is everything before the FallbackClassifier (tokenisation,
+# features, classifiers) and the fallback threshold; the rest is production's pipeline.
+CANDIDATES: dict[str, Candidate] = {
+    "char": Candidate(
+        "DIET + ResponseSelector; whitespace tokens, character n-grams (char_wb 2–5) only",
+        [{"name": "WhitespaceTokenizer"}, CHAR_NGRAMS, *DIET_LEARNERS],
+        DIET_SETTINGS,
     ),
-    "words_char": (
-        "whitespace tokens; regex and lexical-syntactic features, word counts, char n-grams 2–5",
-        [{"name": "WhitespaceTokenizer"}, *WORD_FEATURES],
+    "words_char": Candidate(
+        "DIET + ResponseSelector; whitespace tokens, regex and lexical-syntactic features, "
+        "word counts, char n-grams 2–5",
+        [{"name": "WhitespaceTokenizer"}, *WORD_FEATURES, *DIET_LEARNERS],
+        DIET_SETTINGS,
     ),
-    "stems_char": (
-        "spaCy tokens with folded 6-character stems as lemmas; regex and lexical-syntactic "
-        "features, stem counts, char n-grams 2–5",
-        [{"name": "bot.components.tokenizer.StemmingTokenizer"}, *WORD_FEATURES],
+    "stems_char": Candidate(
+        "DIET + ResponseSelector; spaCy tokens with folded 6-character stems as lemmas, regex "
+        "and lexical-syntactic features, stem counts, char n-grams 2–5",
+        [{"name": "bot.components.tokenizer.StemmingTokenizer"}, *WORD_FEATURES, *DIET_LEARNERS],
+        DIET_SETTINGS,
+    ),
+    "linear": Candidate(
+        "one logistic regression over every intent and FAQ topic; TF-IDF of char_wb 2–5 "
+        "n-grams of the lower-cased, accent-folded text",
+        [LINEAR],
+        {"FallbackClassifier": {"threshold": 0.5}},
+    ),
+    "linear_t04": Candidate(
+        "as linear, with the fallback threshold 0.4",
+        [LINEAR],
+        {"FallbackClassifier": {"threshold": 0.4}},
+    ),
+    "linear_c20": Candidate(
+        "as linear, with stronger regularisation (C = 20)",
+        [{**LINEAR, "C": 20.0}],
+        {"FallbackClassifier": {"threshold": 0.5}},
     ),
 }
-FIRST_LEARNER = "DIETClassifier"
+FALLBACK = "FallbackClassifier"
 
 Example = tuple[str, str]
 
@@ -100,13 +161,62 @@ def folds(data: list[Example], k: int, seed: int = 42) -> list[list[Example]]:
     return parts
 
 
-def candidate_config(name: str, production: dict[str, Any]) -> dict[str, Any]:
+def candidate_config(
+    name: str, production: dict[str, Any], extra: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Production's pipeline with the candidate's learners and settings (and `extra` settings)."""
     config = copy.deepcopy(production)
     pipeline = config["pipeline"]
-    first = next(i for i, c in enumerate(pipeline) if c["name"] == FIRST_LEARNER)
-    config["pipeline"] = copy.deepcopy(CANDIDATES[name][1]) + pipeline[first:]
+    first = next(i for i, c in enumerate(pipeline) if c["name"] == FALLBACK)
+    candidate = CANDIDATES[name]
+    rest = pipeline[first:]
+    for settings in (candidate.settings, extra or {}):
+        for component, values in settings.items():
+            matches = [c for c in rest if c["name"].rsplit(".", 1)[-1] == component]
+            if not matches:
+                raise SystemExit(f"error: no component {component} after the classifiers")
+            matches[0].update(values)
+    config["pipeline"] = copy.deepcopy(candidate.learners) + rest
     config.pop("policies", None)
     return config
+
+
+def parse_settings(items: list[str]) -> dict[str, dict[str, Any]]:
+    """`Component.key=value` (value as YAML) into {component: {key: value}}."""
+    settings: dict[str, dict[str, Any]] = defaultdict(dict)
+    for item in items:
+        target, sep, value = item.partition("=")
+        component, dot, key = target.partition(".")
+        if not sep or not dot or not component or not key:
+            raise SystemExit(f"error: --set {item!r}: expected Component.key=value")
+        settings[component][key] = yaml.safe_load(value)
+    return dict(settings)
+
+
+def random_letters(count: int = 200, seed: int = 7) -> list[str]:
+    """Messages of 3–6 random "words": none should get an emergency or crisis answer, and few
+    any answer but "please rephrase" (or "I cannot help with that")."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyzäöå"
+    return [
+        " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(2, 8)))
+            for _ in range(rng.randint(3, 6))
+        )
+        for _ in range(count)
+    ]
+
+
+def noise_answers(predicted: list[str]) -> tuple[float, float]:
+    """Shares of random letters that got a safety answer, and that got some other answer."""
+    safety = sum(got in SAFETY_INTENTS for got in predicted)
+    other = sum(got not in (*SAFETY_INTENTS, "nlu_fallback", "out_of_scope") for got in predicted)
+    return safety / len(predicted), other / len(predicted)
+
+
+def recall(pairs: list[tuple[str, str]], intent: str) -> float | None:
+    expected = [got for want, got in pairs if want == intent]
+    return sum(got == intent for got in expected) / len(expected) if expected else None
 
 
 def write_nlu(path: Path, data: list[Example]) -> None:
@@ -121,8 +231,9 @@ def write_nlu(path: Path, data: list[Example]) -> None:
 
 
 def run_fold(
-    config: dict[str, Any], train: list[Example], test: list[Example]
-) -> tuple[list[tuple[str, str]], float]:
+    config: dict[str, Any], train: list[Example], test: list[Example], noise: list[str]
+) -> tuple[list[tuple[str, str]], list[str], float]:
+    """(expected, predicted) for `test`, the predictions for `noise`, and the training time."""
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
@@ -142,11 +253,13 @@ def run_fold(
         seconds = time.monotonic() - started
         agent = Agent.load(model)
 
-        async def parse_all() -> list[str]:
-            return [label(await agent.parse_message(text)) for text, _ in test]
+        async def parse_all(texts: list[str]) -> list[str]:
+            return [label(await agent.parse_message(text)) for text in texts]
 
-        predicted = asyncio.run(parse_all())
-    return [(intent, got) for (_, intent), got in zip(test, predicted, strict=True)], seconds
+        predicted = asyncio.run(parse_all([text for text, _ in test]))
+        noise_predicted = asyncio.run(parse_all(noise))
+    pairs = [(intent, got) for (_, intent), got in zip(test, predicted, strict=True)]
+    return pairs, noise_predicted, seconds
 
 
 def main() -> int:
@@ -158,7 +271,16 @@ def main() -> int:
     parser.add_argument(
         "--pipelines", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES)
     )
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="COMPONENT.KEY=VALUE",
+        help="change a later component's setting for every candidate, e.g. "
+        "SafetyLayer.escalation_threshold=0.15",
+    )
     args = parser.parse_args()
+    extra = parse_settings(args.set)
     logging.disable(logging.WARNING)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
@@ -173,16 +295,22 @@ def main() -> int:
             f"## {language}: {len(data)} examples, {labels} intents and FAQ topics, "
             f"{args.folds}-fold cross-validation",
             "",
-            "| pipeline | macro-F1 | accuracy | weakest label (F1) | training time per fold |",
-            "| --- | ---: | ---: | --- | ---: |",
+            "| pipeline | macro-F1 | accuracy | emergency / crisis recall "
+            "| random letters: safety / other answer | weakest label (F1) "
+            "| training time per fold |",
+            "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
         ]
         for name in args.pipelines:
-            config = candidate_config(name, production)
+            config = candidate_config(name, production, extra)
             macro_scores, accuracies, seconds = [], [], []
+            pooled: list[tuple[str, str]] = []
+            noise_predicted: list[str] = []
             per_label: dict[str, list[float]] = defaultdict(list)
             for index, test in enumerate(parts):
                 train = [e for i, part in enumerate(parts) if i != index for e in part]
-                pairs, took = run_fold(config, train, test)
+                pairs, noise, took = run_fold(config, train, test, random_letters())
+                pooled += pairs
+                noise_predicted += noise
                 table = scores(pairs)
                 macro_scores.append(sum(r["f1"] for r in table.values()) / len(table))
                 accuracies.append(sum(e == g for e, g in pairs) / len(pairs))
@@ -196,10 +324,17 @@ def main() -> int:
                 )
             weakest = min(per_label, key=lambda i: sum(per_label[i]) / len(per_label[i]))
             weakest_f1 = sum(per_label[weakest]) / len(per_label[weakest])
+            safety = " / ".join(
+                "–" if (r := recall(pooled, i)) is None else f"{r:.3f}" for i in SAFETY_INTENTS
+            )
+            changed = f" ({', '.join(args.set)})" if args.set else ""
+            noise_safety, noise_other = noise_answers(noise_predicted)
             lines.append(
-                f"| {name}: {CANDIDATES[name][0]} | {sum(macro_scores) / len(macro_scores):.3f}"
-                f" | {sum(accuracies) / len(accuracies):.3f} | {weakest} ({weakest_f1:.2f})"
-                f" | {sum(seconds) / len(seconds):.0f} s |"
+                f"| {name}: {CANDIDATES[name].description}{changed}"
+                f" | {sum(macro_scores) / len(macro_scores):.3f}"
+                f" | {sum(accuracies) / len(accuracies):.3f} | {safety}"
+                f" | {noise_safety:.1%} / {noise_other:.1%}"
+                f" | {weakest} ({weakest_f1:.2f}) | {sum(seconds) / len(seconds):.0f} s |"
             )
         lines.append("")
     text = "\n".join(lines)

@@ -3,17 +3,18 @@
 Runs the trained model on every example of tests/nlu/heldout*_{fi,sv}.yml (never trained on) and
 prints per-intent precision, recall and F1 and the macro-F1 of each language; writes the same as
 Markdown to var/reports/nlu.md. A frequently asked question counts as its topic (`faq/<topic>`,
-the ResponseSelector's choice), so every FAQ topic is scored like an intent.
+the classifier's choice of topic), so every FAQ topic is scored like an intent.
 
 Exits non-zero when a gate fails, in either language:
-- macro-F1 over all intents and FAQ topics at least 0.93 (a floor against regressions);
+- macro-F1 over all intents and FAQ topics at least 0.945 (a floor against regressions);
 - F1 of every intent and FAQ topic at least 0.70 (a floor against regressions);
 - recall of emergency and crisis 100 %.
 The targets of issue 4 are macro-F1 0.95 and 0.80 for every intent and topic; what is still below
 them is listed as "below the targets" without failing, until the training data reaches them. The
 held-out sets grew on 2026-11-23 (heldout_more_*: 5 more examples per label, written by someone
 who saw neither the training data nor the other test sets), which brought macro-F1 down from
-0.963/0.960 to 0.937/0.948: the old sets had been read while the data was tuned.
+0.963/0.960 to 0.937/0.948: the old sets had been read while the data was tuned. The linear
+classifier that replaced DIET the same day (docs/nlu-pipeline.md) scores 0.949/0.957.
 
 tests/nlu/fresh_*_{fi,sv}.yml and tests/nlu/fresh2_{fi,sv}.yml are reported too but not gated:
 sets written later by someone who saw neither the training data nor the safety terms, to show how
@@ -38,7 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model's own components live in bot/components
 SAFETY_INTENTS = ("emergency", "crisis")
-MIN_MACRO_F1 = 0.93  # enforced floor (the larger held-out sets measure 0.937 / 0.948)
+MIN_MACRO_F1 = 0.945  # enforced floor (the held-out sets measure fi 0.949, sv 0.957)
 TARGET_MACRO_F1 = 0.95  # reported
 MIN_F1 = 0.70  # enforced floor
 TARGET_F1 = 0.80  # reported
@@ -87,7 +88,7 @@ def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
 
 
 def label(parsed: dict) -> str:  # type: ignore[type-arg]
-    """The intent, or for a retrieval intent the full topic the ResponseSelector chose."""
+    """The intent, or for a retrieval intent the full topic the classifier chose."""
     intent = (parsed.get("intent") or {}).get("name") or ""
     selected = (parsed.get("response_selector") or {}).get(intent) or {}
     return (selected.get("response") or {}).get("intent_response_key") or intent
