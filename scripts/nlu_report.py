@@ -143,7 +143,7 @@ def report(
     if gated and MIN_MACRO_F1 <= round(macro, 6) < TARGET_MACRO_F1:
         below_target.append(f"{language}: macro-F1 {macro:.3f} < {TARGET_MACRO_F1:.2f}")
     if gated and round(macro, 6) < MIN_MACRO_F1:
-        failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.2f}")
+        failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.3f}")
     for intent, row in table.items():
         lines.append(
             f"| {intent} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f}"
