@@ -155,7 +155,7 @@ def train(env: dict[str, str]) -> Path:
     if model.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
         log(f"model is up to date: {model}")
         return model
-    log("training the Rasa model (a few minutes) …")
+    log("training the Rasa model (one to two minutes) …")
     command = [
         str(BOT_BIN / "rasa"), "train",
         "--config", "bot/config.yml",
