@@ -9,7 +9,9 @@ the rule components), so the candidates differ only where they are meant to. An 
 (fallback) counts as an error.
 
 Prints, and writes to var/reports/nlu-compare.md, a table per language: macro-F1 and accuracy over
-all intents and FAQ topics (mean of the folds), the weakest label, and the training time.
+all intents and FAQ topics (mean of the folds), emergency and crisis recall (all folds), what 200
+messages of random letters got (a safety answer, or another answer than a fallback), the weakest
+label, and the training time.
 
     .venv-bot/bin/python scripts/nlu_compare.py [--folds 3] [--languages fi sv] [--pipelines ...]
 
@@ -91,7 +93,7 @@ class Candidate(NamedTuple):
 
 
 # What differs between the candidates is everything before the FallbackClassifier (tokenisation,
-# features, classifiers) and the fallback threshold; the rest is production's pipeline.
+# features, classifiers) and the settings above; the rest is production's pipeline.
 CANDIDATES: dict[str, Candidate] = {
     "char": Candidate(
         "DIET + ResponseSelector; whitespace tokens, character n-grams (char_wb 2–5) only",
@@ -214,11 +216,6 @@ def noise_answers(predicted: list[str]) -> tuple[float, float]:
     return safety / len(predicted), other / len(predicted)
 
 
-def recall(pairs: list[tuple[str, str]], intent: str) -> float | None:
-    expected = [got for want, got in pairs if want == intent]
-    return sum(got == intent for got in expected) / len(expected) if expected else None
-
-
 def write_nlu(path: Path, data: list[Example]) -> None:
     grouped: dict[str, list[str]] = defaultdict(list)
     for text, intent in data:
@@ -324,8 +321,10 @@ def main() -> int:
                 )
             weakest = min(per_label, key=lambda i: sum(per_label[i]) / len(per_label[i]))
             weakest_f1 = sum(per_label[weakest]) / len(per_label[weakest])
+            pooled_scores = scores(pooled)
             safety = " / ".join(
-                "–" if (r := recall(pooled, i)) is None else f"{r:.3f}" for i in SAFETY_INTENTS
+                f"{pooled_scores[i]['recall']:.3f}" if i in pooled_scores else "–"
+                for i in SAFETY_INTENTS
             )
             changed = f" ({', '.join(args.set)})" if args.set else ""
             noise_safety, noise_other = noise_answers(noise_predicted)

@@ -49,10 +49,6 @@ MODEL_FILE = "linear_classifier.joblib"
 RETRIEVAL_INTENTS_KEY = "all_retrieval_intents"
 
 
-def _folded(text: str) -> str:
-    return fold(text)
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent):
     """Predicts the intent, and for a retrieval intent its topic, from character n-grams."""
@@ -135,7 +131,7 @@ class LinearIntentClassifier(GraphComponent):
                     TfidfVectorizer(
                         analyzer="char_wb",
                         ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
-                        preprocessor=_folded,
+                        preprocessor=fold,
                         sublinear_tf=True,
                     ),
                 ),
@@ -168,11 +164,12 @@ class LinearIntentClassifier(GraphComponent):
         if self._model is None:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
+        labels = list(self._model.classes_)
         for message, text, probabilities in zip(
             messages, texts, self._model.predict_proba(texts), strict=True
         ):
             if text:
-                self._set_prediction(message, list(self._model.classes_), probabilities)
+                self._set_prediction(message, labels, probabilities)
         return messages
 
     def _set_prediction(self, message: Message, labels: list[str], p: np.ndarray) -> None:
