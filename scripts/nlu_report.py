@@ -5,16 +5,16 @@ prints per-intent precision, recall and F1 and the macro-F1 of each language; wr
 Markdown to var/reports/nlu.md. A frequently asked question counts as its topic (`faq/<topic>`,
 the classifier's choice of topic), so every FAQ topic is scored like an intent.
 
-Exits non-zero when a gate fails, in either language:
-- macro-F1 over all intents and FAQ topics at least 0.945 (a floor against regressions);
-- F1 of every intent and FAQ topic at least 0.70 (a floor against regressions);
+Exits non-zero when a gate fails, in either language (the targets of issue 4):
+- macro-F1 over all intents and FAQ topics at least 0.95;
+- F1 of every intent and FAQ topic at least 0.80;
 - recall of emergency and crisis 100 %.
-The targets of issue 4 are macro-F1 0.95 and 0.80 for every intent and topic; what is still below
-them is listed as "below the targets" without failing, until the training data reaches them. The
-held-out sets grew on 2026-11-23 (heldout_more_*: 5 more examples per label, written by someone
-who saw neither the training data nor the other test sets), which brought macro-F1 down from
-0.963/0.960 to 0.937/0.948: the old sets had been read while the data was tuned. The linear
-classifier that replaced DIET the same day (docs/nlu-pipeline.md) scores 0.949/0.957.
+A failure lists the gate and, for an intent or topic under 0.80, the held-out examples it got
+wrong or wrongly took. The held-out sets grew on 2026-11-23 (heldout_more_*: 5 more examples per
+label, written by someone who saw neither the training data nor the other test sets), which
+brought macro-F1 down from 0.963/0.960 to 0.937/0.948 with DIET: the old sets had been read while
+the data was tuned. The gates were floors (0.945 / 0.70) until the linear classifier and the
+boundary training data (docs/nlu-pipeline.md) reached the targets.
 
 tests/nlu/fresh_*_{fi,sv}.yml and tests/nlu/fresh2_{fi,sv}.yml are reported too but not gated:
 sets written later by someone who saw neither the training data nor the safety terms, to show how
@@ -39,10 +39,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model's own components live in bot/components
 SAFETY_INTENTS = ("emergency", "crisis")
-MIN_MACRO_F1 = 0.945  # enforced floor (the held-out sets measure fi 0.949, sv 0.957)
-TARGET_MACRO_F1 = 0.95  # reported
-MIN_F1 = 0.70  # enforced floor
-TARGET_F1 = 0.80  # reported
+MIN_MACRO_F1 = 0.95
+MIN_F1 = 0.80
 Example = tuple[str, str]  # (text, intent)
 
 
@@ -110,14 +108,28 @@ class Model:
         return asyncio.run(parse_all())
 
 
-def report(
-    model: Model,
-    prefix: str,
-    title: str,
-    language: str,
-    lines: list[str],
-    below_target: list[str],
-) -> list[str]:
+def gate(language: str, table: dict[str, dict[str, float]], mistakes: list[str]) -> list[str]:
+    """The gate failures of one language's held-out table; `mistakes` as listed in the report."""
+    failures = []
+    macro = sum(row["f1"] for row in table.values()) / len(table)
+    # F1 = 0.8 computed in floating point can come out as 0.7999999999999999: compare rounded.
+    if round(macro, 6) < MIN_MACRO_F1:
+        failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.2f}")
+    for intent, row in table.items():
+        if intent in SAFETY_INTENTS and row["recall"] < 1.0:
+            failures.append(f"{language}: {intent} recall {row['recall']:.3f} < 1.000")
+        if round(row["f1"], 6) < MIN_F1:
+            confused = [
+                m for m in mistakes if f"expected {intent}," in m or m.endswith(f"got {intent}")
+            ]
+            failures.append(
+                f"{language}: {intent} F1 {row['f1']:.3f} < {MIN_F1:.2f}\n    "
+                + "\n    ".join(confused)
+            )
+    return failures
+
+
+def report(model: Model, prefix: str, title: str, language: str, lines: list[str]) -> list[str]:
     """Append one language's table of one kind of set to `lines`; return its gate failures."""
     examples = held_out(prefix, language)
     if not examples:
@@ -137,32 +149,13 @@ def report(
         "| intent | precision | recall | F1 | examples |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    failures = []
-    gated = prefix == "heldout"
-    # F1 = 0.8 computed in floating point can come out as 0.7999999999999999: compare rounded.
-    if gated and MIN_MACRO_F1 <= round(macro, 6) < TARGET_MACRO_F1:
-        below_target.append(f"{language}: macro-F1 {macro:.3f} < {TARGET_MACRO_F1:.2f}")
-    if gated and round(macro, 6) < MIN_MACRO_F1:
-        failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.3f}")
     for intent, row in table.items():
         lines.append(
             f"| {intent} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f}"
             f" | {int(row['support'])} |"
         )
-        if gated and intent in SAFETY_INTENTS and row["recall"] < 1.0:
-            failures.append(f"{language}: {intent} recall {row['recall']:.3f} < 1.000")
-        if gated and MIN_F1 <= round(row["f1"], 6) < TARGET_F1:
-            below_target.append(f"{language}: {intent} F1 {row['f1']:.3f} < {TARGET_F1:.2f}")
-        if gated and round(row["f1"], 6) < MIN_F1:
-            confused = [
-                m for m in mistakes if f"expected {intent}," in m or m.endswith(f"got {intent}")
-            ]
-            failures.append(
-                f"{language}: {intent} F1 {row['f1']:.3f} < {MIN_F1:.2f}\n    "
-                + "\n    ".join(confused)
-            )
     lines += ["", "Misclassified:", "", *(mistakes or ["- none"]), ""]
-    return failures
+    return gate(language, table, mistakes) if prefix == "heldout" else []
 
 
 def main() -> int:
@@ -176,18 +169,9 @@ def main() -> int:
     model = Model(Path(args.model))
     lines = ["# NLU report", ""]
     failures: list[str] = []
-    below_target: list[str] = []
     for prefix, title in SETS.items():
         for language in ("fi", "sv"):
-            failures += report(model, prefix, title, language, lines, below_target)
-    if below_target:
-        lines += [
-            f"## Below the targets (macro-F1 {TARGET_MACRO_F1:.2f}, F1 {TARGET_F1:.2f};"
-            " reported, not failing)",
-            "",
-            *(f"- {item}" for item in below_target),
-            "",
-        ]
+            failures += report(model, prefix, title, language, lines)
     text = "\n".join(lines)
     print(text)
     out = ROOT / "var" / "reports" / "nlu.md"
@@ -196,8 +180,6 @@ def main() -> int:
     if failures:
         print("NLU GATE FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
-    if below_target:
-        print("below the targets:\n  " + "\n  ".join(below_target))
     print(f"NLU gates passed; report written to {out.relative_to(ROOT)}")
     return 0
 
