@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from nlu_report import SAFETY_INTENTS, label, scores  # noqa: E402
+from nlu_report import SAFETY_INTENTS, label, macro_f1, scores  # noqa: E402
 
 CHAR_NGRAMS = {
     "name": "CountVectorsFeaturizer",
@@ -309,7 +309,7 @@ def main() -> int:
                 pooled += pairs
                 noise_predicted += noise
                 table = scores(pairs)
-                macro_scores.append(sum(r["f1"] for r in table.values()) / len(table))
+                macro_scores.append(macro_f1(table))
                 accuracies.append(sum(e == g for e, g in pairs) / len(pairs))
                 seconds.append(took)
                 for intent, row in table.items():

@@ -85,6 +85,11 @@ def scores(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
     return table
 
 
+def macro_f1(table: dict[str, dict[str, float]]) -> float:
+    """The mean F1 over every label of a `scores` table."""
+    return sum(row["f1"] for row in table.values()) / len(table)
+
+
 def label(parsed: dict) -> str:  # type: ignore[type-arg]
     """The intent, or for a retrieval intent the full topic the classifier chose."""
     intent = (parsed.get("intent") or {}).get("name") or ""
@@ -111,7 +116,7 @@ class Model:
 def gate(language: str, table: dict[str, dict[str, float]], mistakes: list[str]) -> list[str]:
     """The gate failures of one language's held-out table; `mistakes` as listed in the report."""
     failures = []
-    macro = sum(row["f1"] for row in table.values()) / len(table)
+    macro = macro_f1(table)
     # F1 = 0.8 computed in floating point can come out as 0.7999999999999999: compare rounded.
     if round(macro, 6) < MIN_MACRO_F1:
         failures.append(f"{language}: macro-F1 {macro:.3f} < {MIN_MACRO_F1:.2f}")
@@ -142,7 +147,7 @@ def report(model: Model, prefix: str, title: str, language: str, lines: list[str
         if intent != got
     ]
     table = scores(pairs)
-    macro = sum(row["f1"] for row in table.values()) / len(table)
+    macro = macro_f1(table)
     lines += [
         f"## {title}, {language}: {len(examples)} examples, macro-F1 {macro:.3f}",
         "",
