@@ -9,8 +9,10 @@ Reports every problem as FILE:LINE: message and exits 1 if there is any:
 - empty or over-long answers, malformed links, unfilled placeholders (TODO, XXX, {{, [[);
 - FAQ topics: every `faq/<topic>` has an answer `utter_faq/<topic>` and the other way round, and
   answers use only the placeholders the bot fills ({customer_advice}, {county_website});
+- bot/content/topics.yml names existing FAQ topics and service areas;
 - the quality gates' data: at least 5 held-out examples per intent and FAQ topic per language
-  (tests/nlu/heldout*_<lang>.yml), none of them also a training example, and every FAQ topic in
+  (tests/nlu/heldout*_<lang>.yml), none of them also a training example, no training example a copy
+  of a message of the frozen realistic sets (tests/realistic/), and every FAQ topic in
   the regression stories of both languages (tests/conversations/stories/*_<lang>.yml).
 Standard library and PyYAML only.
 """
@@ -98,7 +100,9 @@ def nlu_intents(path: Path, problems: Problems) -> dict[str, tuple[Where, list[t
             for number, line in enumerate(examples.value.splitlines())
             if line.strip().startswith("- ")
         ]
-        found[intent.value] = (at(path, intent), lines)
+        # An intent may have several blocks (one per service area or crisis kind, with metadata).
+        where, earlier = found.get(intent.value, (at(path, intent), []))
+        found[intent.value] = (where, earlier + lines)
     return found
 
 
@@ -111,22 +115,24 @@ def check_nlu(data: Path, problems: Problems) -> None:
         for name in sorted(set(files[lang]) - set(files[other])):
             problems.add(Where(files[lang][name], 1), f"no data/nlu_{other}/{name} beside it")
     seen: dict[str, list[tuple[str, Where]]] = defaultdict(list)
-    for name in sorted(set(files["fi"]) & set(files["sv"])):
-        intents = {lang: nlu_intents(files[lang][name], problems) for lang in LANGUAGES}
-        for lang, other in (("fi", "sv"), ("sv", "fi")):
-            for intent in sorted(set(intents[lang]) - set(intents[other])):
-                problems.add(
-                    intents[lang][intent][0], f"intent {intent} has no {other} examples in {name}"
-                )
-        for lang in LANGUAGES:
-            for intent, (where, examples) in intents[lang].items():
-                if len(examples) < MIN_EXAMPLES:
-                    problems.add(
-                        where,
-                        f"intent {intent}: {len(examples)} {lang} examples, {MIN_EXAMPLES} wanted",
-                    )
+    # Per language, over all its files: an intent may be spread over files (a common question
+    # about a past danger in safety.yml, the topic's other examples in faq_*.yml).
+    totals: dict[str, dict[str, tuple[Where, int]]] = {lang: {} for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        for path in files[lang].values():
+            for intent, (where, examples) in nlu_intents(path, problems).items():
+                first, count = totals[lang].get(intent, (where, 0))
+                totals[lang][intent] = (first, count + len(examples))
                 for text, example_at in examples:
                     seen[text.casefold()].append((intent, example_at))
+    for lang, other in (("fi", "sv"), ("sv", "fi")):
+        for intent in sorted(set(totals[lang]) - set(totals[other])):
+            problems.add(totals[lang][intent][0], f"intent {intent} has no {other} examples")
+        for intent, (where, count) in totals[lang].items():
+            if count < MIN_EXAMPLES:
+                problems.add(
+                    where, f"intent {intent}: {count} {lang} examples, {MIN_EXAMPLES} wanted"
+                )
     for text, places in seen.items():
         first_intent, first_at = places[0]
         for intent, where in places[1:]:
@@ -227,9 +233,12 @@ def check_service_texts(texts: Path, problems: Problems) -> None:
 def training_intents(
     root: Path, lang: str, problems: Problems
 ) -> dict[str, tuple[Where, list[tuple[str, Where]]]]:
+    """intent → (where it is first declared, [(example, where)] over all the language's files)"""
     found: dict[str, tuple[Where, list[tuple[str, Where]]]] = {}
     for path in sorted((root / "data" / f"nlu_{lang}").glob("*.yml")):
-        found.update(nlu_intents(path, problems))
+        for intent, (where, examples) in nlu_intents(path, problems).items():
+            first, earlier = found.get(intent, (where, []))
+            found[intent] = (first, earlier + examples)
     return found
 
 
@@ -284,6 +293,44 @@ def comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]+", " ", text.casefold().translate(_FOLD)).split())
 
 
+def frozen_texts(path: Path, trained_on: dict[str, Where], problems: Problems) -> None:
+    """The frozen realistic sets (tests/realistic/) are never trained on: a training example that is
+    one of their messages or dialogue turns of four words or more is refused (a short reply such
+    as "joo" or "när som helst" is everyone's)."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    texts = [str(item["text"]) for item in loaded.get("messages") or []]
+    texts += [
+        str(turn["user"])
+        for dialogue in loaded.get("dialogues") or []
+        for turn in dialogue.get("turns") or []
+    ]
+    for text in texts:
+        if len(comparable(text).split()) >= 4 and comparable(text) in trained_on:
+            problems.add(
+                trained_on[comparable(text)],
+                f"training example {text!r} is a copy of the frozen realistic set {path.name}; "
+                "the realistic sets are never trained on",
+            )
+
+
+def check_topic_areas(root: Path, problems: Problems) -> None:
+    """bot/content/topics.yml names existing topics and service areas."""
+    path = root / "bot" / "content" / "topics.yml"
+    if not path.exists():
+        return
+    topics = set(faq_answers(root / "bot" / "domain", Problems()))
+    areas = {"lanupe", "working_age", "elderly", "disability"}
+    node = get(compose(path, problems), "service_area")
+    if not isinstance(node, MappingNode):
+        problems.add(Where(path, 1), "service_area: a mapping of topic: area expected")
+        return
+    for key, value in node.value:
+        if f"{RETRIEVAL_INTENT}/{key.value}" not in topics:
+            problems.add(at(path, key), f"unknown topic {key.value!r}")
+        if value.value not in areas:
+            problems.add(at(path, value), f"unknown service area {value.value!r}")
+
+
 def check_test_data(root: Path, problems: Problems) -> None:
     tests = root / "tests"
     for lang in LANGUAGES:
@@ -306,6 +353,8 @@ def check_test_data(root: Path, problems: Problems) -> None:
                             f"({trained_on[comparable(text)]}); test examples are never "
                             "trained on",
                         )
+        for path in sorted((tests / "realistic").glob(f"*_{lang}.yml")):
+            frozen_texts(path, trained_on, problems)
         place = Where(files[0] if files else tests / "nlu" / f"heldout_{lang}.yml", 1)
         for intent in sorted(training):
             if held_out[intent] < MIN_HELD_OUT:
@@ -339,6 +388,7 @@ def check(root: Path = ROOT) -> Problems:
     check_responses(root / "bot" / "domain", problems)
     check_service_texts(root / "handoff" / "texts", problems)
     check_faq(root, problems)
+    check_topic_areas(root, problems)
     check_test_data(root, problems)
     return problems
 

@@ -114,14 +114,15 @@ CANDIDATES: dict[str, Candidate] = {
     ),
     "linear": Candidate(
         "one logistic regression over every intent and FAQ topic; TF-IDF of char_wb 2–5 "
-        "n-grams of the lower-cased, accent-folded text",
-        [LINEAR],
-        {"FallbackClassifier": {"threshold": 0.5}},
-    ),
-    "linear_t04": Candidate(
-        "as linear, with the fallback threshold 0.4",
+        "n-grams of the lower-cased, accent-folded text (fallback threshold 0.4, production since "
+        "issue 15)",
         [LINEAR],
         {"FallbackClassifier": {"threshold": 0.4}},
+    ),
+    "linear_t05": Candidate(
+        "as linear, with the fallback threshold 0.5 (production until issue 15)",
+        [LINEAR],
+        {"FallbackClassifier": {"threshold": 0.5}},
     ),
     "linear_c20": Candidate(
         "as linear, with stronger regularisation (C = 20)",

@@ -18,6 +18,7 @@ class MunicipalityNames:
     fi: str
     sv: str
     fi_stem: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,12 @@ def load_county_facts(path: Path | None = None) -> CountyFacts:
     return CountyFacts(
         reference_prefix=str(raw["county"]["reference_prefix"]),
         municipalities=[
-            MunicipalityNames(fi=m["fi"], sv=m["sv"], fi_stem=m.get("fi_stem"))
+            MunicipalityNames(
+                fi=m["fi"],
+                sv=m["sv"],
+                fi_stem=m.get("fi_stem"),
+                aliases=tuple(m.get("aliases") or ()),
+            )
             for m in raw["municipalities"]
         ],
     )

@@ -43,10 +43,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from bot.components.lexicon import fold
+from bot.safety.clauses import Span, clauses, sentences
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_classifier.joblib"
 RETRIEVAL_INTENTS_KEY = "all_retrieval_intents"
+# Each sentence of a message of several sentences, read on its own: a danger in the last line of a
+# long message, or a common question next to a request for contact (bot/safety, actions/).
+SENTENCES_KEY = "neuvo_sentences"
+# Each clause of a message of several clauses: where in a sentence the danger the model reads is,
+# so that "pahoinpiteli mua viis vuotta sitten, nyt oon onnellinen" is read as past (bot/safety).
+CLAUSES_KEY = "neuvo_clauses"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -170,7 +177,34 @@ class LinearIntentClassifier(GraphComponent):
         ):
             if text:
                 self._set_prediction(message, labels, probabilities)
+                self._set_sentences(message, text, labels)
         return messages
+
+    def _set_sentences(self, message: Message, text: str, labels: list[str]) -> None:
+        """Each sentence's and each clause's most probable label and their emergency and crisis
+        probabilities."""
+        for key, parts in ((SENTENCES_KEY, sentences(text)), (CLAUSES_KEY, clauses(text))):
+            if len(parts) >= 2:
+                message.set(key, self._read(parts, labels), add_to_output=True)
+
+    def _read(self, parts: list[Span], labels: list[str]) -> list[dict[str, Any]]:
+        assert self._model is not None
+        emergency = labels.index("emergency") if "emergency" in labels else None
+        crisis = labels.index("crisis") if "crisis" in labels else None
+        read = []
+        for part, p in zip(parts, self._model.predict_proba([s.text for s in parts]), strict=True):
+            best = int(np.argmax(p))
+            read.append(
+                {
+                    "start": part.start,
+                    "end": part.end,
+                    "label": labels[best],
+                    "confidence": float(p[best]),
+                    "emergency": float(p[emergency]) if emergency is not None else 0.0,
+                    "crisis": float(p[crisis]) if crisis is not None else 0.0,
+                }
+            )
+        return read
 
     def _set_prediction(self, message: Message, labels: list[str], p: np.ndarray) -> None:
         length = int(self.config["ranking_length"])

@@ -1,4 +1,5 @@
-"""Neuvo's Rasa NLU components: the safety layer and the need extractor (config: bot/config.yml)."""
+"""Neuvo's Rasa NLU components: the safety layer, the need extractor and the short-reply and
+unsure-topic rules (config: bot/config.yml)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.need_rules import NeedRules
-from bot.components.safety_rules import SafetyRules
+from bot.components.label_classifier import LABELS_KEY
+from bot.components.lexicon import Lexicon
+from bot.components.linear_classifier import CLAUSES_KEY, SENTENCES_KEY
+from bot.components.need_rules import AreaThresholds, NeedRules
 from bot.components.short_replies import ShortReplies
-
-SEVERITY = {"emergency": 3, "crisis": 2}
+from bot.safety.clauses import Span
+from bot.safety.decision import ModelReading, SentenceReading, Thresholds, decide
 
 
 def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> dict[str, Any]:
@@ -34,6 +37,11 @@ def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> di
         "confidence_entity": 1.0,
         "extractor": extractor,
     }
+
+
+# What a common question tells of the need (municipality, service area of its topic, whom, age,
+# urgency), beside the intent rather than as entities.
+NEED_KEY = "neuvo_need"
 
 
 def set_intent(message: Message, name: str, confidence: float = 1.0) -> None:
@@ -82,93 +90,110 @@ class RuleComponent(GraphComponent):
         raise NotImplementedError
 
 
+def _parts(read: list[dict[str, Any]] | None) -> list[SentenceReading]:
+    return [
+        SentenceReading(
+            span=Span(int(part["start"]), int(part["end"]), ""),
+            label=str(part["label"]).split("/", 1)[0],
+            confidence=float(part["confidence"]),
+            emergency=float(part["emergency"]),
+            crisis=float(part["crisis"]),
+        )
+        for part in read or []
+    ]
+
+
+def model_reading(message: Message) -> ModelReading:
+    """What the statistical components made of a message, for the safety decision."""
+    intent = message.get(INTENT) or {}
+    name = str(intent.get("name") or "nlu_fallback")
+    return ModelReading(
+        intent=name,
+        confidence=float(intent.get("confidence") or 0.0),
+        ranking={
+            str(other.get("name")): float(other.get("confidence") or 0.0)
+            for other in message.get(INTENT_RANKING_KEY) or []
+        },
+        sentences=_parts(message.get(SENTENCES_KEY)),
+        clauses=_parts(message.get(CLAUSES_KEY)),
+        crisis_kind=dict((message.get(LABELS_KEY) or {}).get("crisis_kind") or {}),
+        topic=chosen_topic(message, "faq").get("intent_response_key") if name == "faq" else None,
+    )
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyLayer(RuleComponent):
-    """Overrides the predicted intent with `emergency` or `crisis` when curated terms say so.
+    """The last word on the intent and the urgency of every typed message (bot/safety/decision.py):
+    a danger in any sentence about now gets `emergency` or `crisis` whatever the model predicted; a
+    danger told of the past, of a programme or denied does not. Sets the `urgency` entity (none,
+    concern, crisis, emergency) and, for a danger, `crisis_kind`."""
 
-    Runs after the statistical classifiers, so that a model error never hides an emergency or
-    a crisis; it never lowers the urgency the model predicted.
-    """
+    REQUIRED = (
+        "sentence_threshold",
+        "clause_support_threshold",
+        "escalation_threshold",
+        "confident_threshold",
+        "escalation_min_words",
+        "concern_threshold",
+        "crisis_answered_by_faq",
+    )
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
-        self._rules: SafetyRules | None = None
-        self._escalate_at = float(self.config["escalation_threshold"])
-        self._confident_at = float(self.config["confident_threshold"])
+        missing = [key for key in self.REQUIRED if key not in self.config]
+        if missing:
+            raise ValueError(f"SafetyLayer in bot/config.yml needs {', '.join(missing)}")
+        self._thresholds = Thresholds(
+            sentence=float(self.config["sentence_threshold"]),
+            support=float(self.config["clause_support_threshold"]),
+            escalation=float(self.config["escalation_threshold"]),
+            confident=float(self.config["confident_threshold"]),
+            min_words=int(self.config["escalation_min_words"]),
+            concern=float(self.config["concern_threshold"]),
+            answered_by_faq=dict(self.config["crisis_answered_by_faq"]),
+        )
+        self._lexicon: Lexicon | None = None
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {
-            # When the model is unsure (its top intent is the fallback or below
-            # confident_threshold), an emergency or a crisis it ranked at escalation_threshold or
-            # more is chosen: in doubt, the resident gets the safety answer, not a generic one.
-            "escalation_threshold": 0.25,
-            "confident_threshold": 0.6,
-            # ... but only for a message of at least this many words: on one or two words
-            # ("pojanpoikaani", an answer to "whom does it concern?") the model's ranking is noise,
-            # and the curated terms still catch "apua!" or "hjälp".
-            "escalation_min_words": 3,
-            # A crisis of this kind is left to the FAQ answer the model chose confidently: asking
-            # where to get help for violence gets the answer on Nollalinja (which also gives 112
-            # and offers a worker). Violence happening now is an emergency and always escalates;
-            # so does every mental-health crisis.
-            "crisis_answered_by_faq": {"violence": "faq/violence_helpline"},
-        }
+        return {}  # every setting is in bot/config.yml, in one place
 
     @property
-    def rules(self) -> SafetyRules:
-        if self._rules is None:
-            self._rules = SafetyRules()
-        return self._rules
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.from_file("safety.yml")
+        return self._lexicon
 
     def _process(self, message: Message, text: str) -> None:
-        verdict = self.rules.assess(text)
-        if self._answered_by_faq(message, verdict.urgency, verdict.crisis_kind):
+        entities = list(message.get(ENTITIES) or [])
+        names = {entity.get("entity") for entity in entities}
+        model = model_reading(message)
+        verdict = decide(
+            text=text,
+            found=self.lexicon.categories(text),
+            model=model,
+            thresholds=self._thresholds,
+            person_in_need={"concerns", "service_area"} <= names,
+        )
+        if verdict.intent != model.intent:
+            confidence = (
+                1.0
+                if verdict.urgency in ("emergency", "crisis")
+                else model.ranking.get(verdict.intent, 0.0)
+            )
+            set_intent(message, verdict.intent, confidence)
+        if verdict.intent == "faq":
+            reading = dict(message.get(NEED_KEY) or {})
+            reading["urgency"] = verdict.urgency
+            message.set(NEED_KEY, reading, add_to_output=True)
             return
         if verdict.urgency == "none":
-            escalated = self._unsure_safety_intent(message)
-            if escalated:
-                set_intent(message, escalated)
-            return
-        entities = list(message.get(ENTITIES) or [])
-        first = verdict.hits[0]
-        entities.append(_entity("urgency", verdict.urgency, first.start, first.end, "SafetyLayer"))
+            return  # no urgency entity: none
+        start, end = verdict.where
+        entities.append(_entity("urgency", verdict.urgency, start, end, "SafetyLayer"))
         if verdict.crisis_kind:
-            entities.append(
-                _entity("crisis_kind", verdict.crisis_kind, first.start, first.end, "SafetyLayer")
-            )
+            entities.append(_entity("crisis_kind", verdict.crisis_kind, start, end, "SafetyLayer"))
         message.set(ENTITIES, entities, add_to_output=True)
-        predicted = (message.get(INTENT) or {}).get("name") or ""
-        if SEVERITY.get(predicted, 0) < SEVERITY[verdict.urgency]:
-            set_intent(message, verdict.urgency)
-
-    def _answered_by_faq(self, message: Message, urgency: str, kind: str | None) -> bool:
-        topic = self.config["crisis_answered_by_faq"].get(kind or "")
-        if urgency != "crisis" or topic is None:
-            return False
-        intent = message.get(INTENT) or {}
-        if intent.get("name") != "faq" or intent.get("confidence", 0.0) < self._confident_at:
-            return False
-        return chosen_topic(message, "faq").get("intent_response_key") == topic
-
-    def _unsure_safety_intent(self, message: Message) -> str | None:
-        """An emergency or a crisis that the unsure model ranked high enough to escalate to."""
-        intent = message.get(INTENT) or {}
-        if intent.get("name") in SEVERITY:
-            return None
-        if len((message.get(TEXT) or "").split()) < int(self.config["escalation_min_words"]):
-            return None
-        unsure = intent.get("name") == "nlu_fallback" or intent.get("confidence", 0.0) < (
-            self._confident_at
-        )
-        if not unsure:
-            return None
-        ranking = {
-            other.get("name"): other.get("confidence", 0.0)
-            for other in message.get(INTENT_RANKING_KEY) or []
-        }
-        candidates = [name for name in SEVERITY if ranking.get(name, 0.0) >= self._escalate_at]
-        return max(candidates, key=lambda name: ranking[name]) if candidates else None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -214,19 +239,19 @@ class UnsureTopicFallback(RuleComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class NeedExtractor(RuleComponent):
-    """Entities municipality, service_area, concerns, age_hint and reference, by rules.
-
-    Runs after the intent is final and leaves a frequently asked question without entities: a
-    question about home care is not a matter about an older person, and must not fill the slots of
-    a hand-off that may follow about someone else."""
+    """Entities of every typed message (bot/components/need_rules.py): municipality (role
+    `hospital` when named only as where the person is cared for), service_area (role: `topic`,
+    `model`, `terms` or `age`, what it rests on), concerns, age_hint, reference, and what it says
+    about being contacted: phone, contact_time, contact_name, contact_request, resume."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._rules: NeedRules | None = None
+        self._thresholds = AreaThresholds(strong=float(self.config["area_strong_threshold"]))
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"skip_intents": ["faq"]}
+        return {}  # every setting is in bot/config.yml
 
     @property
     def rules(self) -> NeedRules:
@@ -235,11 +260,28 @@ class NeedExtractor(RuleComponent):
         return self._rules
 
     def _process(self, message: Message, text: str) -> None:
-        if (message.get(INTENT) or {}).get("name") in self.config["skip_intents"]:
+        intent = str((message.get(INTENT) or {}).get("name") or "")
+        topic = chosen_topic(message, "faq").get("intent_response_key") if intent == "faq" else None
+        found = self.rules.extract(
+            text,
+            intent=intent,
+            topic=topic,
+            area_model=(message.get(LABELS_KEY) or {}).get("service_area"),
+            thresholds=self._thresholds,
+        )
+        if intent == "faq":
+            # A common question fills no slot of a hand-off that may follow about someone else;
+            # what it tells of the need is read by the triage and the actions from NEED_KEY.
+            reading: dict[str, str] = {}
+            for item in found:
+                reading.setdefault(item.entity, item.value)
+            message.set(NEED_KEY, reading, add_to_output=True)
             return
-        found = [
-            _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
-            for item in self.rules.extract(text)
-        ]
-        if found:
-            message.set(ENTITIES, list(message.get(ENTITIES) or []) + found, add_to_output=True)
+        entities = []
+        for item in found:
+            entity = _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")
+            if item.role:
+                entity["role"] = item.role
+            entities.append(entity)
+        if entities:
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)

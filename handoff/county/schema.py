@@ -45,6 +45,9 @@ class Municipality(Strict):
     fi: str = Field(min_length=2)
     sv: str = Field(min_length=2)
     fi_stem: str | None = None
+    # Villages and districts residents name instead of the municipality (Nikkilä, Nickby), in
+    # either language; the bot reads them as this municipality.
+    aliases: list[str] = []
 
     @model_validator(mode="after")
     def _stem_is_a_prefix(self) -> Self:
@@ -139,6 +142,16 @@ class CountyConfig(Strict):
         names = [m.fi for m in self.municipalities]
         if len(set(names)) != len(names):
             raise ValueError("municipalities: a Finnish name is listed twice")
+        owner: dict[str, str] = {}
+        for municipality in self.municipalities:
+            for name in [municipality.fi, municipality.sv, *municipality.aliases]:
+                folded = name.casefold()
+                if owner.get(folded, municipality.fi) != municipality.fi:
+                    raise ValueError(
+                        f"municipalities: {name!r} is a name of both {owner[folded]} and "
+                        f"{municipality.fi}"
+                    )
+                owner[folded] = municipality.fi
         missing_areas = set(SERVICE_AREAS) - set(self.service_areas)
         if missing_areas:
             raise ValueError(f"service_areas: missing {sorted(missing_areas)}")

@@ -19,10 +19,13 @@ URGENCY_ORDER = ("none", "concern", "crisis", "emergency")
 
 
 def _entity(parsed: dict[str, Any], name: str) -> str | None:
+    """An entity of the parse, or what a common question tells of the need (`neuvo_need`)."""
     for entity in parsed.get("entities") or []:
         if entity.get("entity") == name and entity.get("value"):
             return str(entity["value"])
-    return None
+    need = parsed.get("neuvo_need")
+    value = need.get(name) if isinstance(need, dict) else None
+    return str(value) if value else None
 
 
 def triage(

@@ -14,7 +14,8 @@ def user(intent: str) -> dict[str, Any]:
 
 
 def response_for(events: list[dict[str, Any]], domain: dict[str, Any]) -> str:
-    tracker = Tracker("c", {"language": "fi"}, {}, events, False, None, {}, "action_listen")
+    latest = events[-1]["parse_data"]
+    tracker = Tracker("c", {"language": "fi"}, latest, events, False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionHandleMiss().run(dispatcher, tracker, domain))
     return str(dispatcher.messages[0]["response"])
@@ -29,6 +30,17 @@ def test_second_miss_in_a_row_offers_a_person(domain: dict[str, Any]) -> None:
     assert (
         response_for([user("nlu_fallback"), user("nlu_fallback")], domain)
         == "utter_default_offer_person"
+    )
+
+
+def test_a_question_outside_the_field_says_so_and_counts_as_a_miss(domain: dict[str, Any]) -> None:
+    out_of_scope = user("out_of_scope")
+    assert response_for([user("greet"), out_of_scope], domain) == "utter_out_of_scope"
+    assert (
+        response_for([user("nlu_fallback"), out_of_scope], domain) == "utter_default_offer_person"
+    )
+    assert (
+        response_for([out_of_scope, user("nlu_fallback")], domain) == "utter_default_offer_person"
     )
 
 

@@ -45,7 +45,7 @@ def test_set_changes_a_later_components_setting_for_one_run() -> None:
     extra = nlu_compare.parse_settings(["SafetyLayer.escalation_threshold=0.1"])
     candidate = nlu_compare.candidate_config("linear", PRODUCTION, extra)
     assert component(candidate, "SafetyLayer")["escalation_threshold"] == 0.1
-    assert component(PRODUCTION, "SafetyLayer")["escalation_threshold"] == 0.15
+    assert component(PRODUCTION, "SafetyLayer")["escalation_threshold"] == 0.25
 
 
 @pytest.mark.parametrize("item", ["SafetyLayer=0.1", "escalation_threshold=0.1", ".x=1"])

@@ -1,14 +1,25 @@
 """The SafetyLayer component over the model's prediction: when it overrides and when a confident
 FAQ answer is left alone."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.nlu import SafetyLayer
 
-layer = SafetyLayer({})
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+SETTINGS = next(c for c in CONFIG["pipeline"] if c["name"].endswith("SafetyLayer"))
+# The settings of bot/config.yml, the one place they are written.
+layer = SafetyLayer({k: v for k, v in SETTINGS.items() if k != "name"})
+
+
+def test_the_layer_refuses_to_run_without_its_settings() -> None:
+    with pytest.raises(ValueError, match="sentence_threshold"):
+        SafetyLayer({})
 
 
 def predicted(text: str, intent: str, confidence: float, topic: str | None = None) -> Message:
@@ -43,13 +54,13 @@ def test_a_confident_question_about_violence_help_keeps_its_faq_answer(text: str
         ("mistä saa apua lähisuhdeväkivaltaan", "faq", 0.4, "faq/violence_helpline", "crisis"),
         # another topic chosen: the safety answer wins
         ("mistä saa apua lähisuhdeväkivaltaan", "faq", 0.9, "faq/family_counselling", "crisis"),
-        # violence happening now is an emergency, whatever the model says
+        # violence happening now gets the crisis answer with 112 first, whatever the model says
         (
             "mies lyö minua nyt, mikä on nollalinjan numero",
             "faq",
             0.9,
             "faq/violence_helpline",
-            "emergency",
+            "crisis",
         ),
         # a mental-health crisis always escalates
         (
@@ -111,3 +122,60 @@ def test_an_unsure_model_escalates_a_sentence_but_not_a_one_word_answer() -> Non
     assert intent_after(sentence) == "crisis"
     one_word = ranked("pojanpoikaani", {"inform": 0.55, "crisis": 0.3})
     assert intent_after(one_word) == "inform"
+
+
+def test_a_danger_the_model_reads_in_the_past_is_lowered() -> None:
+    past = ranked(
+        "isä sai sydänkohtauksen kaksi vuotta sitten, mikä on maksukatto",
+        {"emergency": 0.6, "faq": 0.35},
+    )
+    assert intent_after(past) == "faq"
+
+
+def test_a_sentence_the_model_reads_as_a_danger_counts_in_a_long_message() -> None:
+    text = (
+        "kysyisin ateriapalvelusta äidille. se asuu porvoossa. nyt se makaa lattialla ihan hiljaa"
+    )
+    message = ranked(text, {"faq": 0.7, "emergency": 0.2})
+    start = text.index("nyt")
+    message.set(
+        "neuvo_sentences",
+        [
+            {
+                "start": 0,
+                "end": 33,
+                "label": "faq/meal_service",
+                "confidence": 0.9,
+                "emergency": 0.0,
+                "crisis": 0.0,
+            },
+            {
+                "start": 35,
+                "end": 55,
+                "label": "inform",
+                "confidence": 0.6,
+                "emergency": 0.0,
+                "crisis": 0.0,
+            },
+            {
+                "start": start,
+                "end": len(text),
+                "label": "emergency",
+                "confidence": 0.8,
+                "emergency": 0.8,
+                "crisis": 0.1,
+            },
+        ],
+    )
+    assert intent_after(message) == "emergency"
+
+
+def test_a_common_question_gets_its_urgency_beside_the_intent_not_as_an_entity() -> None:
+    message = layer.process([ranked("mitkä on aukioloajat", {"faq": 0.95})])[0]
+    assert not message.get("entities")
+    assert message.get("neuvo_need") == {"urgency": "none"}
+
+
+def test_a_concern_gets_its_urgency_entity() -> None:
+    message = layer.process([ranked("äiti ei pärjää kotona", {"concern": 0.9})])[0]
+    assert [(e["entity"], e["value"]) for e in message.get("entities")] == [("urgency", "concern")]

@@ -4,8 +4,6 @@ Each reply must consist of exactly the named responses, in order, in the convers
 a response's text (its placeholders matching anything) in any of its variations for that language.
 """
 
-import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,35 +12,10 @@ import pytest
 import yaml
 
 from tests.e2e.conftest import ADMIN, System, say, start
+from tests.e2e.responses import matches
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOGUES = sorted((ROOT / "tests" / "conversations" / "dialogues").glob("*.yml"))
-
-
-@cache
-def responses() -> dict[str, list[dict[str, Any]]]:
-    merged: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        merged.update(
-            (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        )
-    return merged
-
-
-def response_patterns(name: str, language: str) -> list[re.Pattern[str]]:
-    patterns = []
-    for variation in responses()[name]:
-        conditions = variation.get("condition") or []
-        if {"type": "slot", "name": "language", "value": language} in conditions:
-            parts = re.split(r"\{\w+\}", " ".join(variation["text"].split()))
-            patterns.append(re.compile(".+?".join(re.escape(part) for part in parts)))
-    assert patterns, f"{name} has no {language} variation"
-    return patterns
-
-
-def matches(text: str, name: str, language: str) -> bool:
-    normalised = " ".join(text.split())
-    return any(pattern.fullmatch(normalised) for pattern in response_patterns(name, language))
 
 
 def cases() -> list[Any]:
