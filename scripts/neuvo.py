@@ -41,6 +41,8 @@ MODEL_INPUTS = [
     "bot/data",
     "data",
     "bot/components/linear_classifier.py",
+    "bot/components/label_classifier.py",
+    "bot/components/saved_model.py",
     "requirements/bot.lock",
 ]
 

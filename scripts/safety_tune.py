@@ -30,8 +30,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.components.label_classifier import example_label, label_model  # noqa: E402
-from bot.components.lexicon import Lexicon, fold  # noqa: E402
+from bot.components.label_classifier import example_label  # noqa: E402
+from bot.components.lexicon import Lexicon  # noqa: E402
+from bot.components.linear_classifier import char_ngram_classifier, part_readings  # noqa: E402
 from bot.safety.clauses import clauses, sentences  # noqa: E402
 from bot.safety.decision import (  # noqa: E402
     SAFETY_INTENTS,
@@ -62,56 +63,17 @@ def load(language: str) -> list[tuple[str, str, str | None, str]]:
     return rows
 
 
-def intent_model():  # type: ignore[no-untyped-def]
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
-    return Pipeline(
-        [
-            (
-                "ngrams",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), preprocessor=fold, sublinear_tf=True
-                ),
-            ),
-            ("classifier", LogisticRegression(C=100.0, class_weight="balanced", max_iter=5000)),
-        ]
-    )
-
-
 def readings(model, kind_model, texts: list[str]) -> list[ModelReading]:  # type: ignore[no-untyped-def]
-    """What the pipeline up to the SafetyLayer makes of each text (intent model and fallback),
-    predicted in batches."""
+    """What the pipeline up to the SafetyLayer makes of each text (intent model and fallback)."""
     labels = list(model.classes_)
-    emergency, crisis = labels.index("emergency"), labels.index("crisis")
     whole = model.predict_proba(texts)
     kinds = kind_model.predict_proba(texts)
     split = [(sentences(t), clauses(t)) for t in texts]
-    pieces = [
-        part
-        for sents, cls in split
-        for part in (sents if len(sents) > 1 else []) + (cls if len(cls) > 1 else [])
-    ]
-    piece_p = iter(model.predict_proba([part.text for part in pieces]) if pieces else [])
 
     def read(parts):  # type: ignore[no-untyped-def]
         if len(parts) < 2:
             return []
-        out = []
-        for part in parts:
-            q = next(piece_p)
-            top = labels[int(np.argmax(q))]
-            out.append(
-                SentenceReading(
-                    span=part,
-                    label=top.split("/", 1)[0],
-                    confidence=float(q.max()),
-                    emergency=float(q[emergency]),
-                    crisis=float(q[crisis]),
-                )
-            )
-        return out
+        return [SentenceReading.of(part) for part in part_readings(model, parts)]
 
     result = []
     for p, k, (sents, cls) in zip(whole, kinds, split, strict=True):
@@ -174,10 +136,10 @@ def main() -> int:
     for fold_index, (train, test) in enumerate(
         StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=7).split(rows, strata)
     ):
-        model = intent_model()
+        model = char_ngram_classifier(c=100.0)  # as bot/config.yml
         model.fit([rows[i][0] for i in train], [y[i] for i in train])
         kind_rows = [i for i in train if rows[i][2]]
-        kind_model = label_model(10.0)
+        kind_model = char_ngram_classifier(c=10.0)  # as bot/config.yml
         kind_model.fit([rows[i][0] for i in kind_rows], [rows[i][2] for i in kind_rows])
         read = readings(model, kind_model, [rows[i][0] for i in test])
         for i, reading in zip(test, read, strict=True):

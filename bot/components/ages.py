@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import yaml
 
@@ -118,7 +117,3 @@ def find_age(text: str) -> Age | None:
         candidates.append(worded)
     plausible = [age for age in candidates if 0 < age.years <= 120]
     return min(plausible, key=lambda age: age.start) if plausible else None
-
-
-def lexicon_file() -> Path:
-    return LEXICON_DIR / "need.yml"

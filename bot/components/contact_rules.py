@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 import yaml
 
-from bot.components.lexicon import LEXICON_DIR, Lexicon, fold
+from bot.components.lexicon import LEXICON_DIR, Hit, Lexicon, fold
 from bot.safety.clauses import Span, clauses, sentences
 
 # The handoff service keeps each phone number and sends its last four digits; a number typed
@@ -19,6 +18,8 @@ from bot.safety.clauses import Span, clauses, sentences
 PHONE_REFERENCE = re.compile(r"\[phone:\d{4}\]")
 PHONE_NUMBER = re.compile(r"(?<![\d+])(?:\+358|00358|0)(?:[ -]?\d){6,11}(?!\d)")
 SAME_NUMBER = "same"
+# "oon tiina", "olen Aino" (folded): a name when the word is a known first name
+_I_AM = re.compile(r"\b(?:oon|olen|ma oon|tassa on|taalla on)\s+(\w+)", re.IGNORECASE)
 _NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?"
 
 
@@ -51,10 +52,6 @@ class ContactRules:
             re.IGNORECASE,
         )
 
-    @cached_property
-    def _i_am(self) -> re.Pattern[str]:
-        return re.compile(r"\b(?:oon|olen|ma oon|mä oon|tassa on|taalla on)\s+(\w+)", re.IGNORECASE)
-
     def read(self, text: str) -> list[Said]:
         """Everything the message says about being contacted."""
         found = self._terms.categories(text)
@@ -82,7 +79,9 @@ class ContactRules:
             said.append(name)
         return said
 
-    def contact_time(self, text: str, *, answering: bool = False, found=None) -> Span | None:  # type: ignore[no-untyped-def]
+    def contact_time(
+        self, text: str, *, answering: bool = False, found: dict[str, list[Hit]] | None = None
+    ) -> Span | None:
         """The clauses that tell a good time to call: time words in a clause that also speaks of
         calling or of a preference, or in a sentence with a phone number, or (`answering` the
         bot's question about the time) anywhere."""
@@ -123,7 +122,7 @@ class ContactRules:
             kept = [w for w in words if fold(w) in self._first_names or w[:1].isupper()]
             value = " ".join(kept or words[:1])
             return Said("contact_name", value.strip(" ,.!"), start, start + len(value))
-        i_am = self._i_am.search(folded)
+        i_am = _I_AM.search(folded)
         if i_am and i_am.group(1) in self._first_names:
             start, end = i_am.span(1)
             return Said("contact_name", text[start:end].capitalize(), start, end)

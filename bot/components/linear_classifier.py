@@ -18,17 +18,12 @@ higher in both languages and trains in seconds instead of minutes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_RANKING_KEY,
@@ -43,10 +38,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from bot.components.lexicon import fold
+from bot.components.saved_model import SavedModelComponent
 from bot.safety.clauses import Span, clauses, sentences
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "linear_classifier.joblib"
 RETRIEVAL_INTENTS_KEY = "all_retrieval_intents"
 # Each sentence of a message of several sentences, read on its own: a danger in the last line of a
 # long message, or a common question next to a request for contact (bot/safety, actions/).
@@ -56,9 +51,61 @@ SENTENCES_KEY = "neuvo_sentences"
 CLAUSES_KEY = "neuvo_clauses"
 
 
+def char_ngram_classifier(
+    *,
+    c: float,
+    class_weight: str | None = "balanced",
+    max_iter: int = 5000,
+    ngram_range: tuple[int, int] = (2, 5),
+) -> Pipeline:
+    """TF-IDF of the character n-grams within words of the lower-cased, accent-folded text, and a
+    logistic regression: the intent model, and the LabelClassifier's model of each label."""
+    return Pipeline(
+        [
+            (
+                "ngrams",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=ngram_range,
+                    preprocessor=fold,
+                    sublinear_tf=True,
+                ),
+            ),
+            (
+                "classifier",
+                LogisticRegression(C=c, class_weight=class_weight, max_iter=max_iter),
+            ),
+        ]
+    )
+
+
+def part_readings(model: Pipeline, parts: list[Span]) -> list[dict[str, Any]]:
+    """Each part's most probable label and its emergency and crisis probabilities."""
+    labels = list(model.classes_)
+    emergency = labels.index("emergency") if "emergency" in labels else None
+    crisis = labels.index("crisis") if "crisis" in labels else None
+    read = []
+    for part, p in zip(parts, model.predict_proba([s.text for s in parts]), strict=True):
+        best = int(np.argmax(p))
+        read.append(
+            {
+                "start": part.start,
+                "end": part.end,
+                "label": labels[best],
+                "confidence": float(p[best]),
+                "emergency": float(p[emergency]) if emergency is not None else 0.0,
+                "crisis": float(p[crisis]) if crisis is not None else 0.0,
+            }
+        )
+    return read
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent):
+class LinearIntentClassifier(SavedModelComponent):
     """Predicts the intent, and for a retrieval intent its topic, from character n-grams."""
+
+    MODEL_FILE = "linear_classifier.joblib"
+    SOURCES = ("linear_classifier.py",)
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -74,51 +121,9 @@ class LinearIntentClassifier(GraphComponent):
             "ranking_length": 10,
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Pipeline | None = None,
-        retrieval_intents: list[str] | None = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-        self._retrieval_intents = retrieval_intents or []
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """This file's source: Rasa's training cache must not reuse a model trained by old code."""
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LinearIntentClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                saved = joblib.load(Path(directory) / MODEL_FILE)
-        except ValueError:
-            logger.warning("LinearIntentClassifier found no trained model; it predicts nothing.")
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, saved["model"], saved["retrieval_intents"])
+    def restore(self, saved: dict[str, Any] | None) -> None:
+        self._model: Pipeline | None = (saved or {}).get("model")
+        self._retrieval_intents: list[str] = (saved or {}).get("retrieval_intents") or []
 
     @staticmethod
     def label_of(example: Message) -> str:
@@ -131,38 +136,17 @@ class LinearIntentClassifier(GraphComponent):
         if len(set(labels)) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents; nothing trained.")
             return self._resource
-        model = Pipeline(
-            [
-                (
-                    "ngrams",
-                    TfidfVectorizer(
-                        analyzer="char_wb",
-                        ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
-                        preprocessor=fold,
-                        sublinear_tf=True,
-                    ),
-                ),
-                (
-                    "classifier",
-                    LogisticRegression(
-                        C=float(self.config["C"]),
-                        class_weight=self.config["class_weight"],
-                        max_iter=int(self.config["max_iter"]),
-                    ),
-                ),
-            ]
+        model = char_ngram_classifier(
+            c=float(self.config["C"]),
+            class_weight=self.config["class_weight"],
+            max_iter=int(self.config["max_iter"]),
+            ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
         )
         model.fit([e.get(TEXT) for e in examples], labels)
-        self._model = model
-        self._retrieval_intents = sorted(
+        retrieval_intents = sorted(
             {str(e.get(INTENT)) for e in examples if e.get(INTENT_RESPONSE_KEY)}
         )
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(
-                {"model": model, "retrieval_intents": self._retrieval_intents},
-                Path(directory) / MODEL_FILE,
-            )
-        return self._resource
+        return self.save({"model": model, "retrieval_intents": retrieval_intents})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -177,34 +161,15 @@ class LinearIntentClassifier(GraphComponent):
         ):
             if text:
                 self._set_prediction(message, labels, probabilities)
-                self._set_sentences(message, text, labels)
+                self._set_sentences(message, text)
         return messages
 
-    def _set_sentences(self, message: Message, text: str, labels: list[str]) -> None:
-        """Each sentence's and each clause's most probable label and their emergency and crisis
-        probabilities."""
+    def _set_sentences(self, message: Message, text: str) -> None:
+        """Each sentence's and each clause's reading, for a message of several."""
+        assert self._model is not None
         for key, parts in ((SENTENCES_KEY, sentences(text)), (CLAUSES_KEY, clauses(text))):
             if len(parts) >= 2:
-                message.set(key, self._read(parts, labels), add_to_output=True)
-
-    def _read(self, parts: list[Span], labels: list[str]) -> list[dict[str, Any]]:
-        assert self._model is not None
-        emergency = labels.index("emergency") if "emergency" in labels else None
-        crisis = labels.index("crisis") if "crisis" in labels else None
-        read = []
-        for part, p in zip(parts, self._model.predict_proba([s.text for s in parts]), strict=True):
-            best = int(np.argmax(p))
-            read.append(
-                {
-                    "start": part.start,
-                    "end": part.end,
-                    "label": labels[best],
-                    "confidence": float(p[best]),
-                    "emergency": float(p[emergency]) if emergency is not None else 0.0,
-                    "crisis": float(p[crisis]) if crisis is not None else 0.0,
-                }
-            )
-        return read
+                message.set(key, part_readings(self._model, parts), add_to_output=True)
 
     def _set_prediction(self, message: Message, labels: list[str], p: np.ndarray) -> None:
         length = int(self.config["ranking_length"])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.components.ages import find_age
+from bot.components.ages import Age, find_age
 from bot.components.contact_rules import ContactRules
 from bot.components.county import CountyFacts, load_county_facts
 from bot.components.lexicon import Lexicon
@@ -74,10 +74,6 @@ class NeedRules:
             re.IGNORECASE,
         )
 
-    @property
-    def contact(self) -> ContactRules:
-        return self._contact
-
     def extract(
         self,
         text: str,
@@ -128,7 +124,7 @@ class NeedRules:
         topic: str | None,
         area_model: dict[str, float] | None,
         thresholds: AreaThresholds | None,
-        age: object = None,
+        age: Age | None = None,
     ) -> Found | None:
         """The service area: a common question's topic's, else from the words of a need."""
         whole = (0, len(text))
@@ -151,8 +147,7 @@ class NeedRules:
             best = max(area_model, key=lambda name: area_model[name])
             probability = area_model[best]
         limits = thresholds or AreaThresholds(strong=0.6)
-        years = getattr(age, "years", None)
-        by_age = area_for_age(years) if years is not None and years <= 120 else None
+        by_age = area_for_age(age.years) if age is not None else None
         if best is not None and probability >= limits.strong:
             # The areas but disability services are by age: a 16-year-old's cannabis is a matter
             # for youth services, an 85-year-old's debts for the services of older people.

@@ -24,7 +24,6 @@ from bot.components.lexicon import Lexicon
 from bot.components.linear_classifier import CLAUSES_KEY, SENTENCES_KEY
 from bot.components.need_rules import AreaThresholds, NeedRules
 from bot.components.short_replies import ShortReplies
-from bot.safety.clauses import Span
 from bot.safety.decision import ModelReading, SentenceReading, Thresholds, decide
 
 
@@ -90,19 +89,6 @@ class RuleComponent(GraphComponent):
         raise NotImplementedError
 
 
-def _parts(read: list[dict[str, Any]] | None) -> list[SentenceReading]:
-    return [
-        SentenceReading(
-            span=Span(int(part["start"]), int(part["end"]), ""),
-            label=str(part["label"]).split("/", 1)[0],
-            confidence=float(part["confidence"]),
-            emergency=float(part["emergency"]),
-            crisis=float(part["crisis"]),
-        )
-        for part in read or []
-    ]
-
-
 def model_reading(message: Message) -> ModelReading:
     """What the statistical components made of a message, for the safety decision."""
     intent = message.get(INTENT) or {}
@@ -114,8 +100,8 @@ def model_reading(message: Message) -> ModelReading:
             str(other.get("name")): float(other.get("confidence") or 0.0)
             for other in message.get(INTENT_RANKING_KEY) or []
         },
-        sentences=_parts(message.get(SENTENCES_KEY)),
-        clauses=_parts(message.get(CLAUSES_KEY)),
+        sentences=[SentenceReading.of(part) for part in message.get(SENTENCES_KEY) or []],
+        clauses=[SentenceReading.of(part) for part in message.get(CLAUSES_KEY) or []],
         crisis_kind=dict((message.get(LABELS_KEY) or {}).get("crisis_kind") or {}),
         topic=chosen_topic(message, "faq").get("intent_response_key") if name == "faq" else None,
     )
@@ -125,33 +111,13 @@ def model_reading(message: Message) -> ModelReading:
 class SafetyLayer(RuleComponent):
     """The last word on the intent and the urgency of every typed message (bot/safety/decision.py):
     a danger in any sentence about now gets `emergency` or `crisis` whatever the model predicted; a
-    danger told of the past, of a programme or denied does not. Sets the `urgency` entity (none,
-    concern, crisis, emergency) and, for a danger, `crisis_kind`."""
-
-    REQUIRED = (
-        "sentence_threshold",
-        "clause_support_threshold",
-        "escalation_threshold",
-        "confident_threshold",
-        "escalation_min_words",
-        "concern_threshold",
-        "crisis_answered_by_faq",
-    )
+    danger told of the past, of a programme or denied does not. Sets the `urgency` entity (concern,
+    crisis, emergency; none is no entity) and, for a danger, `crisis_kind`; a common question gets
+    its urgency in `neuvo_need` instead."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
-        missing = [key for key in self.REQUIRED if key not in self.config]
-        if missing:
-            raise ValueError(f"SafetyLayer in bot/config.yml needs {', '.join(missing)}")
-        self._thresholds = Thresholds(
-            sentence=float(self.config["sentence_threshold"]),
-            support=float(self.config["clause_support_threshold"]),
-            escalation=float(self.config["escalation_threshold"]),
-            confident=float(self.config["confident_threshold"]),
-            min_words=int(self.config["escalation_min_words"]),
-            concern=float(self.config["concern_threshold"]),
-            answered_by_faq=dict(self.config["crisis_answered_by_faq"]),
-        )
+        self._thresholds = Thresholds.from_settings(self.config)
         self._lexicon: Lexicon | None = None
 
     @staticmethod

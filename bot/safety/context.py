@@ -91,10 +91,3 @@ class Context:
     @property
     def has_denial(self) -> bool:
         return bool(self._denial_clauses)
-
-    def has_now_word(self, start: int, end: int) -> bool:
-        return any(
-            index in self._now_clauses
-            for index, clause in enumerate(self.clauses)
-            if start <= clause.start and clause.end <= end
-        )

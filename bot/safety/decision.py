@@ -18,6 +18,7 @@ terms found in a clause about now.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.components.lexicon import Hit
 from bot.safety.clauses import Span
@@ -27,14 +28,8 @@ URGENCY_ORDER = ("none", "concern", "crisis", "emergency")
 SAFETY_INTENTS = ("emergency", "crisis")
 # The need a message tells of without danger: a matter for a worker.
 CONCERN_INTENTS = ("concern", "request_human")
-CRISIS_KINDS = ("mental", "violence", "violence_now", "unknown")
 DANGER_CATEGORIES = ("emergency", "crisis_violence", "crisis_mental")
 SERVICE_NAMES = "not_danger"
-
-
-def higher(first: str, second: str) -> str:
-    """The higher of two urgencies."""
-    return max(first, second, key=URGENCY_ORDER.index)
 
 
 @dataclass(frozen=True)
@@ -52,6 +47,31 @@ class Thresholds:
     # worker). Violence happening now, and every mental-health crisis, always get the crisis answer.
     answered_by_faq: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Thresholds:
+        """From the SafetyLayer's settings in bot/config.yml; every one is required."""
+        keys = {
+            "sentence": "sentence_threshold",
+            "support": "clause_support_threshold",
+            "escalation": "escalation_threshold",
+            "confident": "confident_threshold",
+            "min_words": "escalation_min_words",
+            "concern": "concern_threshold",
+            "answered_by_faq": "crisis_answered_by_faq",
+        }
+        missing = [key for key in keys.values() if key not in settings]
+        if missing:
+            raise ValueError(f"SafetyLayer in bot/config.yml needs {', '.join(missing)}")
+        return cls(
+            sentence=float(settings["sentence_threshold"]),
+            support=float(settings["clause_support_threshold"]),
+            escalation=float(settings["escalation_threshold"]),
+            confident=float(settings["confident_threshold"]),
+            min_words=int(settings["escalation_min_words"]),
+            concern=float(settings["concern_threshold"]),
+            answered_by_faq=dict(settings["crisis_answered_by_faq"]),
+        )
+
 
 @dataclass(frozen=True)
 class SentenceReading:
@@ -62,6 +82,17 @@ class SentenceReading:
     confidence: float
     emergency: float
     crisis: float
+
+    @classmethod
+    def of(cls, part: dict[str, Any]) -> SentenceReading:
+        """From the classifier's reading of a part (bot/components/linear_classifier.py)."""
+        return cls(
+            span=Span(int(part["start"]), int(part["end"]), ""),
+            label=str(part["label"]).split("/", 1)[0],
+            confidence=float(part["confidence"]),
+            emergency=float(part["emergency"]),
+            crisis=float(part["crisis"]),
+        )
 
 
 @dataclass(frozen=True)

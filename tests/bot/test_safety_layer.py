@@ -20,15 +20,7 @@ LEXICON = Lexicon.from_file("safety.yml")
 NEUTRAL = ModelReading(intent="out_of_scope", confidence=1.0, ranking={"out_of_scope": 1.0})
 SETTINGS = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
 LAYER = next(c for c in SETTINGS["pipeline"] if c["name"].endswith("SafetyLayer"))
-THRESHOLDS = Thresholds(
-    sentence=LAYER["sentence_threshold"],
-    support=LAYER["clause_support_threshold"],
-    escalation=LAYER["escalation_threshold"],
-    confident=LAYER["confident_threshold"],
-    min_words=LAYER["escalation_min_words"],
-    concern=LAYER["concern_threshold"],
-    answered_by_faq=LAYER["crisis_answered_by_faq"],
-)
+THRESHOLDS = Thresholds.from_settings(LAYER)
 
 
 def assess(text: str) -> Verdict:
