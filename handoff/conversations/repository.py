@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.conversations.models import ContactRequest, Conversation, Message
@@ -45,6 +46,17 @@ def add_message(
     db.add(message)
     db.flush()
     return message
+
+
+def last_bot_kind(*, db: Session, conversation: Conversation) -> str | None:
+    """The kind of the bot's latest message (question, answer, …), None before the first one."""
+    statement = (
+        select(Message.kind)
+        .where(Message.conversation_id == conversation.id, Message.sender == "bot")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return db.execute(statement).scalar_one_or_none()
 
 
 def add_contact_request(

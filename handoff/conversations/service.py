@@ -107,7 +107,12 @@ def _take_message(
     fallback, never an error."""
     db.refresh(conversation)  # an advisor may have taken the chat while this message waited
     current: ResidentLanguage = "sv" if conversation.language == "sv" else "fi"
-    language = languages.detect(text, current=current) if text is not None else current
+    answering = repository.last_bot_kind(db=db, conversation=conversation) == "question"
+    language = (
+        languages.detect(text, current=current, answering=answering)
+        if text is not None
+        else current
+    )
     conversation.language = language
     received = repository.add_message(
         db=db,

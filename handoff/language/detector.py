@@ -1,8 +1,8 @@
 """Which language (Finnish or Swedish) a resident wrote in.
 
 Lingua compares Finnish, Swedish and English. A message keeps the conversation's current language
-unless Finnish or Swedish wins clearly: short words that both languages use ("ok", "ja", "nej"),
-English, numbers and emoji never switch the language.
+unless Finnish or Swedish wins clearly: words that both languages use ("ok", "ja", "nej", "ja ok"),
+English ("skip"), numbers and emoji never switch the language.
 """
 
 import re
@@ -29,8 +29,12 @@ AMBIGUOUS = frozenset(
         "hmm",
         "mm",
         "joo",
+        "skip",
     }
 )
+# An answer of this many words or fewer to the bot's question keeps the language: names and
+# places belong to no language ("Jonna", "Mats", "Porlom").
+ANSWER_WORDS = 2
 MIN_CONFIDENCE = 0.5
 MIN_MARGIN = 0.2
 
@@ -53,14 +57,22 @@ class LanguageDetection:
             .build()
         )
 
-    def detect(self, text: str, *, current: ResidentLanguage) -> ResidentLanguage:
-        """The message's language, or `current` when the message does not tell clearly."""
+    def detect(
+        self, text: str, *, current: ResidentLanguage, answering: bool = False
+    ) -> ResidentLanguage:
+        """The message's language, or `current` when the message does not tell clearly. A short
+        answer to the bot's question (`answering`: a name, a place, "Kim", "Jonna") keeps it."""
         letters = _NON_LETTERS.sub(" ", text.lower()).strip()
-        if not letters or letters in AMBIGUOUS:
+        if not letters or all(word in AMBIGUOUS for word in letters.split()):
             return current
+        if answering and len(letters.split()) <= ANSWER_WORDS:
+            return current
+        values = self._detector.compute_language_confidence_values(text)
+        if values and values[0].language not in _LINGUA_TO_CODE:
+            return current  # English ("skip", "ok thanks") says nothing of Finnish or Swedish
         confidences = {
             _LINGUA_TO_CODE[value.language]: value.value
-            for value in self._detector.compute_language_confidence_values(text)
+            for value in values
             if value.language in _LINGUA_TO_CODE
         }
         best: ResidentLanguage = "fi" if confidences["fi"] >= confidences["sv"] else "sv"

@@ -58,9 +58,13 @@ def create_ticket(
 def status_lookup(
     body: StatusLookup, db: SessionDep, _token: ActionServerDep
 ) -> StatusLookupResult:
-    """A resident's "how is my matter": the same 404 for an unknown reference and wrong digits."""
+    """A resident's "how is my matter": the same 404 for an unknown reference and a wrong proof
+    (the phone's last four digits, or the conversation that created the ticket)."""
     ticket = service.find_for_resident(
-        db=db, reference=body.reference, phone_last4=body.phone_last4
+        db=db,
+        reference=body.reference,
+        phone_last4=body.phone_last4,
+        conversation_id=body.conversation_id,
     )
     if ticket is None:
         raise NotFound(NEUTRAL_NOT_FOUND)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from handoff.conversations.phone import compact_phone_number, is_phone_number
 from handoff.conversations.schemas import Language, TranscriptMessage
@@ -91,10 +91,21 @@ class TicketUpdate(BaseModel):
 
 
 class StatusLookup(BaseModel):
+    """The reference and one proof that the asker is the resident: the last four digits of the
+    phone number given, or the conversation that created the ticket (the bot sends it for a status
+    question in that conversation, whose token already proved who is asking)."""
+
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(max_length=40)
-    phone_last4: str = Field(max_length=20)
+    phone_last4: str | None = Field(default=None, max_length=20)
+    conversation_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def one_proof(self) -> "StatusLookup":
+        if (self.phone_last4 is None) == (self.conversation_id is None):
+            raise ValueError("give either phone_last4 or conversation_id")
+        return self
 
 
 class StatusLookupResult(BaseModel):

@@ -177,12 +177,22 @@ def update_ticket(
     return ticket
 
 
-def find_for_resident(*, db: Session, reference: str, phone_last4: str) -> Ticket | None:
-    """The ticket if the reference and the last four digits of the phone match, else None."""
+def find_for_resident(
+    *,
+    db: Session,
+    reference: str,
+    phone_last4: str | None = None,
+    conversation_id: str | None = None,
+) -> Ticket | None:
+    """The ticket if the reference and the last four digits of the phone (or the conversation
+    that created it) match, else None."""
     ticket = repository.by_reference(db=db, reference=reference.strip().upper())
-    expected = ticket.contact_phone[-4:] if ticket else "----"
-    digits_match = hmac.compare_digest(expected.encode(), phone_last4.strip().encode())
-    return ticket if ticket is not None and digits_match else None
+    if conversation_id is not None:
+        expected, given = (ticket.conversation_id or "") if ticket else "-", conversation_id
+    else:
+        expected, given = ticket.contact_phone[-4:] if ticket else "----", phone_last4 or ""
+    proof_matches = hmac.compare_digest(expected.encode(), given.strip().encode())
+    return ticket if ticket is not None and proof_matches else None
 
 
 def claim_ticket(*, db: Session, ticket: Ticket, actor: str) -> Ticket:

@@ -125,6 +125,25 @@ def test_status_lookup_refuses_alike(client: TestClient) -> None:
     assert wrong_digits.json() == unknown.json() == gibberish.json()
 
 
+def test_status_in_the_conversation_that_made_the_ticket(client: TestClient) -> None:
+    created = client.post("/api/v1/conversations", json={"language": "fi"}).json()
+    mine = created["conversation_id"]
+    reference = create(client, conversation_id=mine).json()["reference"]
+    url = "/api/v1/tickets/status-lookup"
+    ok = client.post(url, json={"reference": reference, "conversation_id": mine}, headers=BOT)
+    assert ok.status_code == 200
+    assert ok.json()["reference"] == reference
+    other = client.post("/api/v1/conversations", json={"language": "fi"}).json()["conversation_id"]
+    refused = client.post(url, json={"reference": reference, "conversation_id": other}, headers=BOT)
+    unknown = client.post(url, json={"reference": "IU-22222", "phone_last4": "4567"}, headers=BOT)
+    assert refused.status_code == 404
+    assert refused.json() == unknown.json()
+    # exactly one proof: the digits or the conversation
+    both = {"reference": reference, "conversation_id": mine, "phone_last4": "4567"}
+    assert client.post(url, json=both, headers=BOT).status_code == 422
+    assert client.post(url, json={"reference": reference}, headers=BOT).status_code == 422
+
+
 def test_advisor_lists_with_filters(client: TestClient) -> None:
     create(client, municipality="Porvoo", service_area="elderly", language="fi")
     create(client, municipality="Sipoo", service_area="lanupe", language="sv")
