@@ -4,6 +4,7 @@ facts (website, customer advice phone and hours) filled in from the county confi
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -81,4 +82,19 @@ class ActionAnswerFaq(Action):
         language = tracker.get_slot("language") or "fi"
         values = county_placeholders(domain, language, load_county_contact())
         dispatcher.utter_message(response=answer, **values)
+        return [*SAFETY_DONE, *put_back_form_answer(tracker)]
+
+
+# A common question is a step away from a safety answer's follow-ups (bot/dialogue/turns.py).
+SAFETY_DONE = [SlotSet("after_safety", None), SlotSet("paused_form", None)]
+
+
+def put_back_form_answer(tracker: Tracker) -> list[dict[str, Any]]:
+    """A common question asked in the middle of a form is no answer to the form's question: the
+    text the form's free-text mapping took from it is put back, and the form asks again."""
+    requested = tracker.get_slot("requested_slot")
+    if not tracker.active_loop.get("name") or not requested:
         return []
+    if tracker.get_slot(requested) == tracker.latest_message.get("text"):
+        return [SlotSet(requested, None)]
+    return []

@@ -18,5 +18,12 @@ class ActionStopHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_stopped")
-        slots = [*MATTER_SLOTS, "status_reference", "status_phone_last4", "requested_slot"]
+        slots = [
+            *MATTER_SLOTS,
+            "status_reference",
+            "status_phone_last4",
+            "requested_slot",
+            "after_safety",
+            "paused_form",
+        ]
         return [ActiveLoop(None), *[SlotSet(slot, None) for slot in slots]]

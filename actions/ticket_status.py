@@ -53,13 +53,22 @@ class ActionTicketStatus(Action):
     ) -> list[dict[str, Any]]:
         reference = tracker.get_slot("status_reference")
         last4 = tracker.get_slot("status_phone_last4")
-        reset = [SlotSet("status_reference", None), SlotSet("status_phone_last4", None)]
-        if not reference or not last4:
-            return reset
+        reset = [
+            SlotSet("status_reference", None),
+            SlotSet("status_phone_last4", None),
+            SlotSet("after_safety", None),
+            SlotSet("paused_form", None),
+        ]
+        own = tracker.get_slot("ticket_reference")
+        api = HandoffApi.from_environment()
         try:
-            found = await HandoffApi.from_environment().ticket_status(
-                reference=reference, phone_last4=last4
-            )
+            if own and not reference:
+                # the ticket this conversation created: the conversation is the proof
+                found = await api.ticket_status(reference=own, conversation_id=tracker.sender_id)
+            elif reference and last4:
+                found = await api.ticket_status(reference=reference, phone_last4=last4)
+            else:
+                return reset
         except HandoffApiError:
             found = None
         if found is None:

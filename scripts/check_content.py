@@ -164,8 +164,8 @@ def check_responses(domain: Path, problems: Problems) -> None:
             continue
         for name_node, variations in responses.value:
             name = name_node.value
-            groups: dict[tuple[str, ...], dict[str, tuple[str, list[str], Where]]] = defaultdict(
-                dict
+            groups: dict[tuple[str, ...], dict[str, tuple[str, list[str], Where, str]]] = (
+                defaultdict(dict)
             )
             for variation in variations.value if isinstance(variations, SequenceNode) else []:
                 data = yaml.safe_load(yaml.serialize(variation)) or {}
@@ -188,7 +188,8 @@ def check_responses(domain: Path, problems: Problems) -> None:
                 text = str(data.get("text") or "")
                 check_text(text, where, problems)
                 buttons = [str(b.get("payload")) for b in data.get("buttons") or []]
-                groups[others][languages[0]] = (text, buttons, where)
+                offer = str((data.get("custom") or {}).get("offer") or "")
+                groups[others][languages[0]] = (text, buttons, where, offer)
             for others, by_language in groups.items():
                 label = f"{name}{' ' + ' '.join(others) if others else ''}"
                 for lang in LANGUAGES:
@@ -203,6 +204,9 @@ def check_responses(domain: Path, problems: Problems) -> None:
                         problems.add(
                             sv[2], f"{label}: button payloads differ from the fi variation"
                         )
+                    if fi[3] != sv[3]:
+                        # "yes" after an offer of contact starts the hand-off in either language
+                        problems.add(sv[2], f"{label}: custom.offer differs from the fi variation")
 
 
 def check_service_texts(texts: Path, problems: Problems) -> None:

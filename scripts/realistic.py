@@ -25,11 +25,12 @@ ORDINARY = ("none", "concern")
 MAX_ORDINARY_TO_SAFETY = 0.03
 MIN_AREA_ACCURACY = 0.90
 MIN_MUNICIPALITY_ACCURACY = 0.95
-# What the gate holds until every target is met: the figures reached on 2026-12-04, so that nothing
-# already reached can slip back. A measure at its target is gated at the target.
+# What the gate holds until every target is met: the figures reached (last raised with the dialogue
+# half of issue 15), so that nothing already reached can slip back. A measure at its target is
+# gated at the target.
 FLOORS: dict[str, dict[str, float]] = {
     "fi": {"emergency": 1.0, "crisis": 1.0, "ordinary_to_safety": 3 / 56},
-    "sv": {"emergency": 21 / 22, "crisis": 20 / 22, "ordinary_to_safety": 4 / 56},
+    "sv": {"emergency": 1.0, "crisis": 21 / 22, "ordinary_to_safety": 2 / 56},
 }
 
 

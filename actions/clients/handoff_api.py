@@ -50,10 +50,18 @@ class HandoffApi:
             raise HandoffApiError(f"creating a ticket: HTTP {status}: {data.get('detail')}")
         return data
 
-    async def ticket_status(self, *, reference: str, phone_last4: str) -> dict[str, Any] | None:
-        """The ticket's status, or None when the reference and digits do not match a ticket."""
+    async def ticket_status(
+        self, *, reference: str, phone_last4: str | None = None, conversation_id: str | None = None
+    ) -> dict[str, Any] | None:
+        """The ticket's status, or None when the reference and the proof (the phone's last four
+        digits, or the conversation that created the ticket) do not match a ticket."""
+        proof = (
+            {"conversation_id": conversation_id}
+            if conversation_id is not None
+            else {"phone_last4": phone_last4}
+        )
         status, data = await self._post(
-            "/api/v1/tickets/status-lookup", {"reference": reference, "phone_last4": phone_last4}
+            "/api/v1/tickets/status-lookup", {"reference": reference, **proof}
         )
         if status == 404:
             return None

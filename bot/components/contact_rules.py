@@ -37,7 +37,18 @@ class ContactRules:
     def __init__(self) -> None:
         raw = yaml.safe_load((LEXICON_DIR / "contact.yml").read_text(encoding="utf-8"))
         self._terms = Lexicon(
-            {key: raw[key] for key in ("request", "time", "call_words", "resume", "same_number")}
+            {
+                key: raw[key]
+                for key in (
+                    "request",
+                    "time",
+                    "call_words",
+                    "resume",
+                    "same_number",
+                    "decline",
+                    "unsure",
+                )
+            }
         )
         self._first_names = {fold(name) for name in raw["first_names"]}
         cues = sorted(
@@ -68,6 +79,12 @@ class ContactRules:
         if "request" in found:
             hit = found["request"][0]
             said.append(Said("contact_request", "yes", hit.start, hit.end))
+        if "decline" in found:
+            hit = found["decline"][0]
+            said.append(Said("decline", "yes", hit.start, hit.end))
+        if "unsure" in found:
+            hit = found["unsure"][0]
+            said.append(Said("unsure", "yes", hit.start, hit.end))
         if "resume" in found:
             hit = found["resume"][0]
             said.append(Said("resume", "yes", hit.start, hit.end))

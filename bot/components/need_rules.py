@@ -66,6 +66,7 @@ class NeedRules:
         self._county = county or load_county_facts()
         self._areas = need or Lexicon.from_file("need.yml", section="service_area")
         self._concerns = Lexicon.from_file("need.yml", section="concerns")
+        self._own_age = Lexicon.from_file("need.yml", section="own_age")
         self._places = Places(self._county)
         self._contact = ContactRules()
         self._topic_areas = topic_areas()
@@ -99,6 +100,8 @@ class NeedRules:
         if area is not None:
             found.append(area)
         concerns = self.concerns(text)
+        if age is not None and self._is_own_age(text, age.start, age.end):
+            concerns = Found("concerns", "self", age.start, age.end)
         if concerns is not None:
             found.append(concerns)
         reference = self._reference.search(text)
@@ -107,6 +110,12 @@ class NeedRules:
             found.append(Found("reference", value, reference.start(), reference.end()))
         found += [Found(s.entity, s.value, s.start, s.end) for s in self._contact.read(text)]
         return found
+
+    def _is_own_age(self, text: str, start: int, end: int) -> bool:
+        """Whether the age is the writer's own: a cue of need.yml `own_age` right before it (or at
+        the start of the age's own words, "olen 78 vuotias")."""
+        hits = self._own_age.categories(text).get("self", [])
+        return any(hit.start < start + 5 and start - 3 <= hit.end <= start + 5 for hit in hits)
 
     def concerns(self, text: str) -> Found | None:
         hits = self._concerns.categories(text)
@@ -154,6 +163,9 @@ class NeedRules:
             if by_age in ("lanupe", "elderly") and best not in ("disability", by_age):
                 return Found("service_area", by_age, *whole, role="age")
             return Found("service_area", best, *whole, role="model")
+        if by_terms == "lanupe" and by_age == "elderly":
+            # an older person's "children" are adults ("barnen bor i Helsingfors")
+            by_terms = next((a for a in AREA_PRECEDENCE if a in hits and a != "lanupe"), None)
         if by_terms is not None:
             hit = hits[by_terms][0]
             return Found("service_area", by_terms, hit.start, hit.end, role="terms")

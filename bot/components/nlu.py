@@ -41,6 +41,10 @@ def _entity(entity: str, value: str, start: int, end: int, extractor: str) -> di
 # What a common question tells of the need (municipality, service area of its topic, whom, age,
 # urgency), beside the intent rather than as entities.
 NEED_KEY = "neuvo_need"
+# What a message tells of the resident themself (being contacted), also in a common question.
+RESIDENT_ENTITIES = frozenset(
+    {"phone", "contact_time", "contact_name", "contact_request", "resume", "decline", "unsure"}
+)
 
 
 def set_intent(message: Message, name: str, confidence: float = 1.0) -> None:
@@ -236,13 +240,19 @@ class NeedExtractor(RuleComponent):
             thresholds=self._thresholds,
         )
         if intent == "faq":
-            # A common question fills no slot of a hand-off that may follow about someone else;
-            # what it tells of the need is read by the triage and the actions from NEED_KEY.
+            # A common question fills no need slot of a hand-off that may follow about someone
+            # else; what it tells of the need is read by the triage and the actions from NEED_KEY.
+            # What it says of contacting the resident (a number, a time, "call me") is theirs.
             reading: dict[str, str] = {}
             for item in found:
-                reading.setdefault(item.entity, item.value)
+                if item.entity not in RESIDENT_ENTITIES:
+                    reading.setdefault(item.entity, item.value)
             message.set(NEED_KEY, reading, add_to_output=True)
-            return
+            # ... when the question is about being contacted (a number, "call me"): "mihin soitan
+            # viikonloppuna" names no time to call the resident
+            resident = [item for item in found if item.entity in RESIDENT_ENTITIES]
+            about_contact = any(item.entity in ("phone", "contact_request") for item in resident)
+            found = resident if about_contact else []
         entities = []
         for item in found:
             entity = _entity(item.entity, item.value, item.start, item.end, "NeedExtractor")

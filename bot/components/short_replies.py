@@ -36,3 +36,13 @@ class ShortReplies:
 
     def intent(self, text: str) -> str | None:
         return self._intent.get(normalise(text))
+
+    def leading(self, text: str, *, words: int = 3) -> str | None:
+        """The short reply a longer message starts with ("joo laita vaan eteenpäin" → affirm),
+        for an answer to a yes-or-no question."""
+        tokens = normalise(text).split()
+        for length in range(min(words, len(tokens)), 0, -1):
+            found = self._intent.get(" ".join(tokens[:length]))
+            if found is not None:
+                return found
+        return None

@@ -28,19 +28,38 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     metadata: dict[str, Any] | None = None,
     text: str = "hei",
+    intent: str = "greet",
+    entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
+    """A tracker whose latest message is `text`; `entities` as {"entity", "value", "role"?}."""
     return Tracker(
         sender_id="test-conversation",
         slots=slots or {},
         latest_message={
             "text": text,
-            "intent": {"name": "greet"},
-            "entities": [],
+            "intent": {"name": intent},
+            "entities": entities or [],
             "metadata": metadata or {},
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+def user_event(text: str, intent: str, **parse: Any) -> dict[str, Any]:
+    """A resident's message as the tracker's events hold it."""
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}, "entities": [], **parse},
+    }
+
+
+def entity(name: str, value: str, role: str | None = None) -> dict[str, Any]:
+    found = {"entity": name, "value": value}
+    return {**found, "role": role} if role else found

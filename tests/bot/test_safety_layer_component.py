@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.nlu import SafetyLayer
+from bot.components.nlu import NeedExtractor, SafetyLayer
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
@@ -179,3 +179,28 @@ def test_a_common_question_gets_its_urgency_beside_the_intent_not_as_an_entity()
 def test_a_concern_gets_its_urgency_entity() -> None:
     message = layer.process([ranked("äiti ei pärjää kotona", {"concern": 0.9})])[0]
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == [("urgency", "concern")]
+
+
+def test_a_common_question_keeps_the_need_aside_but_a_request_to_be_called_is_the_residents() -> (
+    None
+):
+    extractor = NeedExtractor({"area_strong_threshold": 0.6})
+    asking = predicted(
+        "miten ateriapalvelua haetaan? äiti asuu sipoossa, voisitteko soittaa mulle 040 123 4567",
+        "faq",
+        0.9,
+        "faq/meal_service",
+    )
+    message = extractor.process([asking])[0]
+    assert message.get("neuvo_need")["municipality"] == "Sipoo"
+    entities = {e["entity"] for e in message.get("entities") or []}
+    assert {"phone", "contact_request"} <= entities
+    assert not entities & {"municipality", "concerns", "service_area"}
+    # "where do I call at the weekend" names no time to call the resident
+    where = predicted(
+        "mihin soitan viikonloppuna jos tarvitsen kiireellistä hoitoa",
+        "faq",
+        0.9,
+        "faq/medical_helpline",
+    )
+    assert not extractor.process([where])[0].get("entities")

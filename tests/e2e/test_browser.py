@@ -203,6 +203,26 @@ def test_emergency_is_impossible_to_miss_and_markup_stays_text(
     context.close()
 
 
+def test_an_emergency_in_the_middle_of_the_form_leaves_112_last_in_view(
+    browser: Browser, system: System
+) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = open_widget(context, system, "/")
+    write(page, "tarvitsisin apua isän asioissa, hän ei enää pärjää kotona")
+    expect(page.locator(".neuvo-msg").last).to_have_attribute("data-kind", "question")
+    write(page, "isä ei hengitä")
+    last = page.locator(".neuvo-msg").last
+    expect(last).to_have_attribute("data-kind", "emergency")
+    expect(last.locator('a[href="tel:112"]')).to_be_in_viewport()
+    # "what do I do?" keeps 112 in front, never "please choose from the buttons"
+    write(page, "mitä mä teen?")
+    last = page.locator(".neuvo-msg").last
+    expect(last).to_have_attribute("data-kind", "emergency")
+    expect(last.locator('a[href="tel:112"]')).to_be_in_viewport()
+    shot(page, "widget-fi-phone-emergency-in-form")
+    context.close()
+
+
 def test_ui_follows_the_language_the_resident_writes_in(browser: Browser, system: System) -> None:
     context = browser.new_context(viewport=DESKTOP)
     page = open_widget(context, system, "/")
