@@ -17,6 +17,8 @@ PHONE = re.compile(r"^(?:\+358|00358|0)(?:[ -]?\d){6,11}$")
 # message, keeps it, and sends [phone:NNNN] (its last four digits); the ticket carries that.
 PHONE_REFERENCE = re.compile(r"\[phone:\d{4}\]")
 MAX_FREE_TEXT = 200
+# What a message may correct while the consent question waits.
+CORRECTABLE = ("municipality", "concerns", "service_area")
 
 
 def normalise_phone(text: str) -> str | None:
@@ -51,10 +53,15 @@ class ValidateHandoffForm(FormValidationAction):
     def validate_handoff_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no in words ("joo laita vaan", "ja gärna", "ei kiitos"), or asking for a call."""
+        """Yes or no in words ("joo laita vaan", "ja gärna", "ei kiitos"), or asking for a call. A
+        correction of what was told ("nä vänta, han flytta till sibbo") is no answer: the slots
+        take the correction, and the question is asked again."""
+        message = tracker.latest_message
+        corrects = any(said(message, fact) is not None for fact in CORRECTABLE)
+        if corrects and value is not True and said(message, "contact_request") is None:
+            return {"handoff_consent": None}
         if isinstance(value, bool):
             return {"handoff_consent": value}
-        message = tracker.latest_message
         # asking to be called, or giving the number or a time to call, is a yes
         if value == "yes" or any(
             said(message, entity) is not None

@@ -65,13 +65,14 @@ def offered_contact(events: list[dict[str, Any]]) -> bool:
 
 def carried_this_turn(events: list[dict[str, Any]], slot: str) -> Any:
     """The value action_start_handoff carried into `slot` since the resident's latest message (a
-    common question's area), or None."""
+    common question's area), or None. The action's own events follow it; a form re-reading the
+    message appends its candidates after them, so the first value is the carried one."""
     value, carrying = None, False
     for event in events:
         if event.get("event") == "user":
             value, carrying = None, False
         elif event.get("event") == "action":
             carrying = event.get("name") == "action_start_handoff"
-        elif carrying and event.get("event") == "slot" and event.get("name") == slot:
-            value = event.get("value")
+        elif carrying and value is None and event.get("event") == "slot":
+            value = event.get("value") if event.get("name") == slot else None
     return value

@@ -106,6 +106,8 @@ def test_the_topics_area_wins_over_an_age_in_the_same_message() -> None:
         *events,
         {"event": "action", "name": "action_start_handoff"},
         {"event": "slot", "name": "service_area", "value": "disability"},
+        # the need form's re-reading of the message, appended after the action's events
+        {"event": "slot", "name": "service_area", "value": "elderly"},
     ]
     assert carried_this_turn(carried, "service_area") == "disability"
     form = make_tracker(text=words, intent="concern", entities=age_area, events=carried)
@@ -261,3 +263,12 @@ def test_violence_told_before_is_not_lost() -> None:
         "crisis_kind": "violence_now"
     }
     assert validate("violence_now", CollectingDispatcher(), make_tracker(), {}) == {}
+
+
+def test_a_correction_at_the_consent_question_is_no_answer() -> None:
+    text = "nä vänta förlåt, han flytta ju till sibbo i höstas. så sibbo alltså"
+    tracker = make_tracker(text=text, intent="deny", entities=[entity("municipality", "Sipoo")])
+    dispatcher = CollectingDispatcher()
+    result = ValidateHandoffForm().validate_handoff_consent(False, dispatcher, tracker, {})
+    assert result == {"handoff_consent": None}
+    assert dispatcher.messages == []  # asked again, with no "not understood"

@@ -14,7 +14,7 @@ from tests.e2e.realistic import DialogueResult, dialogues, report, run_dialogue
 
 SAFETY_ACTS = {"safety", "emergency_112", "crisis_line", "nollalinja"}
 # (dialogues that pass whole, facts asked again at most)
-FLOOR = {"fi": (13, 0), "sv": (14, 0)}
+FLOOR = {"fi": (13, 0), "sv": (16, 0)}
 
 
 @pytest.fixture(scope="module")
