@@ -18,6 +18,13 @@ from bot.safety.clauses import Span, clauses, sentences
 PHONE_REFERENCE = re.compile(r"\[phone:\d{4}\]")
 PHONE_NUMBER = re.compile(r"(?<![\d+])(?:\+358|00358|0)(?:[ -]?\d){6,11}(?!\d)")
 SAME_NUMBER = "same"
+# Categories of contact.yml that a message either says or not (its entity, value "yes").
+FLAGS = (
+    ("request", "contact_request"),
+    ("decline", "decline"),
+    ("unsure", "unsure"),
+    ("resume", "resume"),
+)
 # "oon tiina", "olen Aino" (folded): a name when the word is a known first name
 _I_AM = re.compile(r"\b(?:oon|olen|ma oon|tassa on|taalla on)\s+(\w+)", re.IGNORECASE)
 _NAME_WORD = r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?"
@@ -76,18 +83,10 @@ class ContactRules:
         elif "same_number" in found:
             hit = found["same_number"][0]
             said.append(Said("phone", SAME_NUMBER, hit.start, hit.end))
-        if "request" in found:
-            hit = found["request"][0]
-            said.append(Said("contact_request", "yes", hit.start, hit.end))
-        if "decline" in found:
-            hit = found["decline"][0]
-            said.append(Said("decline", "yes", hit.start, hit.end))
-        if "unsure" in found:
-            hit = found["unsure"][0]
-            said.append(Said("unsure", "yes", hit.start, hit.end))
-        if "resume" in found:
-            hit = found["resume"][0]
-            said.append(Said("resume", "yes", hit.start, hit.end))
+        for category, entity in FLAGS:
+            if category in found:
+                hit = found[category][0]
+                said.append(Said(entity, "yes", hit.start, hit.end))
         when = self.contact_time(text, found=found)
         if when is not None:
             said.append(Said("contact_time", when.text, when.start, when.end))
